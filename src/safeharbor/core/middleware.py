@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from safeharbor.core.timeutils import agency_zone
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SessionPolicyMiddleware:
+    """Idle timeout (default 30 minutes) and absolute timeout (default 12 hours), server-side."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now()
+            started = request.session.get("sh_started")
+            last = request.session.get("sh_last")
+            expired = False
+            if started and now - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_TIMEOUT:
+                expired = True
+            if last and now - datetime.fromisoformat(last) > settings.SESSION_IDLE_TIMEOUT:
+                expired = True
+            if expired:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return HttpResponse(status=401)
+                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?expired=1")
+            if not started:
+                request.session["sh_started"] = now.isoformat()
+            request.session["sh_last"] = now.isoformat()
+        return self.get_response(request)
+
+
+class AgencyTimezoneMiddleware:
+    """Show times in the signed-in user's agency time zone (they are stored in UTC)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.agency_id:
+            timezone.activate(agency_zone(user.agency))
+        else:
+            timezone.activate(agency_zone(None))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+class SecurityHeadersMiddleware:
+    """CSP, and no caching of any page for a signed-in user (pages may show a child's data)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response

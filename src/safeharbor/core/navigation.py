@@ -1,0 +1,39 @@
+"""The navigation bar by role. Each app adds its entries to NAV; the predicate decides who sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from safeharbor import permissions
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    visible: Callable[[Any], bool]
+
+
+NAV: list[NavEntry] = [
+    NavEntry("Home", "core:home", lambda user: True),
+    NavEntry("Youth", "youth:list", permissions.has_caseload_pages),
+    NavEntry("Audit log", "audit:search", permissions.can_read_audit),
+]
+
+
+def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
+    items = []
+    for entry in NAV:
+        if not entry.visible(user):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"label": entry.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,178 @@
+"""Who may see or do what: every predicate of SafeHarbor, and nothing of it anywhere else.
+
+Two shapes of the same decisions live here:
+- queryset filters (`*_q`), so lists and the record door ask the database once;
+- `rules` predicates for object checks (`can_*`), built on those filters.
+
+One condition per line, so coverage shows each branch tested. Roles are those of DESIGN.md.
+Every record belongs to one agency: each filter starts by pinning the user's agency.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.db.models import Q
+from django.utils import timezone
+
+from safeharbor.accounts.roles import Role
+from safeharbor.core.timeutils import agency_today
+
+if TYPE_CHECKING:
+    from safeharbor.accounts.models import User
+
+NOTHING = Q(pk__in=[])
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.agency_id)
+
+
+def _today(user: User) -> date:
+    return agency_today(user.agency)
+
+
+def _active_assignments(today: date) -> Q:
+    return Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+
+
+# --- Youth ------------------------------------------------------------------------------------
+
+
+def _assigned_to(user: User, today: date) -> Q:
+    from safeharbor.youth.models import Assignment
+
+    ids = Assignment.objects.filter(_active_assignments(today), worker_id=user.pk).values("youth_id")
+    return Q(pk__in=ids)
+
+
+def _assigned_in_units(today: date, **unit_filter: Any) -> Q:
+    from safeharbor.youth.models import Assignment
+
+    ids = Assignment.objects.filter(_active_assignments(today), **unit_filter).values("youth_id")
+    return Q(pk__in=ids)
+
+
+def _break_glass(user: User) -> Q:
+    from safeharbor.youth.models import BreakGlassGrant
+
+    ids = BreakGlassGrant.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values("youth_id")
+    return Q(pk__in=ids)
+
+
+def _coordinator_scope() -> Q:
+    """Every youth with a CSEC status, or with an MDT referral."""
+    return ~Q(csec_status="no_known_risk") | Q(pk__in=_referred_youth_ids())
+
+
+def _referred_youth_ids() -> Any:
+    from safeharbor.mdt.models import Referral
+
+    return Referral.objects.values("youth_id")
+
+
+def _referred_by(user: User) -> Q:
+    from safeharbor.mdt.models import Referral
+
+    return Q(pk__in=Referral.objects.filter(referred_by_id=user.pk).values("youth_id"))
+
+
+def youth_read_q(user: Any) -> Q:
+    """The youth a user may open (read). Partners, auditors and admins: none through this door."""
+    if not _signed_in(user):
+        return NOTHING
+    today = _today(user)
+    scope = NOTHING
+    if user.has_role(Role.WORKER):
+        scope |= _assigned_to(user, today)
+        scope |= _referred_by(user)
+        scope |= _break_glass(user)
+    if user.has_role(Role.SUPERVISOR):
+        scope |= _assigned_in_units(today, worker__unit__supervisor_id=user.pk)
+    if user.has_role(Role.MANAGER):
+        scope |= _assigned_in_units(today, worker__unit__manager_id=user.pk)
+    if user.has_role(Role.COORDINATOR):
+        scope |= _coordinator_scope()
+    return Q(agency_id=user.agency_id) & scope
+
+
+def youth_write_q(user: Any) -> Q:
+    """The youth a user may change: the assigned worker and the unit's supervisor."""
+    if not _signed_in(user):
+        return NOTHING
+    today = _today(user)
+    scope = NOTHING
+    if user.has_role(Role.WORKER):
+        scope |= _assigned_to(user, today)
+    if user.has_role(Role.SUPERVISOR):
+        scope |= _assigned_in_units(today, worker__unit__supervisor_id=user.pk)
+    return Q(agency_id=user.agency_id) & scope
+
+
+@rules.predicate
+def can_view_youth(user: Any, youth: Any) -> bool:
+    from safeharbor.youth.models import Youth
+
+    return Youth.objects.filter(youth_read_q(user), pk=youth.pk).exists()
+
+
+@rules.predicate
+def can_edit_youth(user: Any, youth: Any) -> bool:
+    from safeharbor.youth.models import Youth
+
+    return Youth.objects.filter(youth_write_q(user), pk=youth.pk).exists()
+
+
+@rules.predicate
+def can_create_youth(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.WORKER, Role.SUPERVISOR)
+
+
+@rules.predicate
+def can_break_glass(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.WORKER)
+
+
+@rules.predicate
+def can_reassign_youth(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.SUPERVISOR)
+
+
+def has_caseload_pages(user: Any) -> bool:
+    """Workers, supervisors, coordinators and managers work with youth records."""
+    return _signed_in(user) and user.has_role(Role.WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.MANAGER)
+
+
+# --- Audit ------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_read_audit(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.AUDITOR)
+
+
+# --- Rules registry ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_run_rules(user: Any) -> bool:
+    """The pure rules carry no record data; any staff member (not partners) may evaluate them."""
+    return _signed_in(user) and user.has_role(
+        Role.WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.MANAGER, Role.AUDITOR, Role.ADMIN
+    )
+
+
+# --- Administration ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_administer(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+rules.add_perm("youth.view_youth", can_view_youth)
+rules.add_perm("youth.change_youth", can_edit_youth)
+rules.add_perm("youth.add_youth", can_create_youth)
+rules.add_perm("audit.view_auditevent", can_read_audit)
