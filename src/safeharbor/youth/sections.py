@@ -1,0 +1,35 @@
+"""Sections of the youth profile contributed by other apps (screening history, missing episodes,
+service plan, MDT referrals ...). The profile shows only sections that return something: no empty tabs.
+
+A section function takes (request, youth) and returns None or a dict with at least "template" (an
+include rendered with `section` in its context) and "title". It must run a bounded number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+from django.http import HttpRequest
+
+SectionFn = Callable[[HttpRequest, Any], "dict[str, Any] | None"]
+SECTIONS: list[tuple[int, str]] = []  # (order, "module:function")
+
+
+def register(order: int, target: str) -> None:
+    if (order, target) not in SECTIONS:
+        SECTIONS.append((order, target))
+
+
+def sections_for(request: HttpRequest, youth: Any) -> list[dict[str, Any]]:
+    result = []
+    for _, target in sorted(SECTIONS):
+        module_name, attr = target.split(":")
+        section = getattr(import_module(module_name), attr)(request, youth)
+        if section is not None:
+            result.append(section)
+    return result
+
+
+# Each app adds its line here.
