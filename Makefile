@@ -33,7 +33,7 @@ $(VENDOR)/.installed: node_modules/.installed
 run: install
 	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor migrate --no-input
 	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor demo
-	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor runworker & WORKER=$$!; \
+	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor run_huey --workers 1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor runserver $(HOST):$(PORT)
 
