@@ -57,3 +57,5 @@ def run(name: str, data: Any, policy: AgencyPolicy | None = None) -> dict[str, A
 
 # The contracts. Each app adds its line here.
 register("age", "safeharbor.youth.rules:AGE_CONTRACT")
+register("mdt-sessions", "safeharbor.mdt.rules:MDT_SESSIONS_CONTRACT")
+register("missing-deadlines", "safeharbor.missing.rules:MISSING_DEADLINES_CONTRACT")
