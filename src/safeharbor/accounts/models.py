@@ -42,6 +42,8 @@ class User(AbstractUser):
     )
     title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Demo accounts may skip the second factor, and only while DEBUG is on (accounts/mfa.py decides).
+    mfa_exempt_in_demo = models.BooleanField(default=False)
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -78,3 +80,17 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
+
+
+class UserSession(models.Model):
+    """Which server-side session belongs to whom, so an admin can end a user's sessions (accounts/sessions.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"
