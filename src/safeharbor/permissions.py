@@ -164,6 +164,89 @@ def can_run_rules(user: Any) -> bool:
     )
 
 
+# --- Care ---------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_view_partner_directory(user: Any) -> bool:
+    """Everyone signed in (staff and partners) may search the partner directory."""
+    return _signed_in(user)
+
+
+@rules.predicate
+def can_manage_partner_directory(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.COORDINATOR, Role.ADMIN)
+
+
+def partner_directory_q(user: Any) -> Q:
+    """Directory entries a user sees: their agency's; inactive ones only for those who maintain it."""
+    if not _signed_in(user):
+        return NOTHING
+    scope = Q(agency_id=user.agency_id)
+    if not can_manage_partner_directory(user):
+        scope &= Q(is_active=True)
+    return scope
+
+
+@rules.predicate
+def can_plan_services(user: Any, youth: Any) -> bool:
+    """Adding to and updating a youth's service plan: those who may change the youth's record."""
+    return can_edit_youth(user, youth)
+
+
+@rules.predicate
+def can_view_open_needs(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.COORDINATOR)
+
+
+# --- Website access -----------------------------------------------------------------------------
+
+
+def _staff(user: Any) -> bool:
+    return user.has_role(Role.WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
+
+
+@rules.predicate
+def can_view_site_catalogue(user: Any) -> bool:
+    return _signed_in(user) and _staff(user)
+
+
+@rules.predicate
+def can_manage_site_catalogue(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+@rules.predicate
+def can_request_web_access(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.WORKER)
+
+
+@rules.predicate
+def can_log_web_research(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.WORKER)
+
+
+@rules.predicate
+def can_see_web_decision_queue(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.MANAGER)
+
+
+@rules.predicate
+def can_decide_web_access(user: Any, access_request: Any) -> bool:
+    """A manager of the request's agency decides it; never their own request."""
+    return (
+        _signed_in(user)
+        and user.has_role(Role.MANAGER)
+        and access_request.agency_id == user.agency_id
+        and access_request.requested_by_id != user.pk
+    )
+
+
+@rules.predicate
+def can_review_web_usage(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.MANAGER, Role.AUDITOR)
+
+
 # --- Administration ---------------------------------------------------------------------------
 
 
