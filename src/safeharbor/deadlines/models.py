@@ -17,7 +17,9 @@ class Deadline(models.Model):
     due_at = models.DateTimeField(db_index=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deadlines")
     met_at = models.DateTimeField(null=True, blank=True)
-    met_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -46,7 +48,9 @@ class Notification(models.Model):
 
     agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="notifications")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    deadline = models.ForeignKey(Deadline, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    deadline = models.ForeignKey(
+        Deadline, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.APP)
     kind = models.CharField(max_length=60)
     message = models.CharField(max_length=300, help_text="Plain words, no names of children.")

@@ -1,14 +1,27 @@
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from safeharbor.accounts.models import User
+from safeharbor.agency.models import Agency
 from safeharbor.audit.services import audit_record
+from safeharbor.core.timeutils import agency_zone
+from safeharbor.deadlines import rules
 from safeharbor.deadlines.models import Deadline, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notification_send(
@@ -61,7 +74,14 @@ def deadline_open(
             defaults={"agency_id": agency_id, "title": title, "due_at": due_at, "youth_id": youth_id},
         )
         if created:
-            audit_record(actor=None, action="deadline.open", obj=deadline, youth_id=youth_id, agency_id=agency_id, detail={"kind": kind})
+            audit_record(
+                actor=None,
+                action="deadline.open",
+                obj=deadline,
+                youth_id=youth_id,
+                agency_id=agency_id,
+                detail={"kind": kind},
+            )
     return deadline
 
 
@@ -72,12 +92,240 @@ def deadline_meet(*, kind: str, subject: Any, actor: User | None, met_at: dateti
     with transaction.atomic():
         open_rows = list(
             Deadline.objects.select_for_update().filter(
-                kind=kind, subject_type=subject_type, subject_id=subject.pk, met_at__isnull=True, cancelled_at__isnull=True
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject.pk,
+                met_at__isnull=True,
+                cancelled_at__isnull=True,
             )
         )
         for deadline in open_rows:
             deadline.met_at = when
             deadline.met_by = actor
             deadline.save(update_fields=["met_at", "met_by"])
-            audit_record(actor=actor, action="deadline.meet", obj=deadline, youth_id=deadline.youth_id, agency_id=deadline.agency_id, detail={"kind": kind})
+            audit_record(
+                actor=actor,
+                action="deadline.meet",
+                obj=deadline,
+                youth_id=deadline.youth_id,
+                agency_id=deadline.agency_id,
+                detail={"kind": kind},
+            )
     return len(open_rows)
+
+
+# --- The sweep ----------------------------------------------------------------------------------
+#
+# Delivery is at-least-once with no duplicate effect:
+# 1. claim: inside a transaction, insert one Notification row per (deadline, recipient, channel, kind)
+#    owed now; the UNIQUE constraint makes a second claim a no-op. An in-app row is delivered by
+#    existing (sent_at set at once); an e-mail row is inserted with sent_at null.
+# 2. deliver: send each e-mail row whose sent_at is null, then set sent_at. A crash between the two
+#    leaves the row pending and the next sweep sends it again (the Message-ID header is the same, so a
+#    mail system can drop the copy); a crash before the claim commits leaves nothing at all.
+# A re-run never creates a second row, and every sweep starts by delivering rows left pending.
+
+SWEEP_TEST_PAUSE_ENV = "SAFEHARBOR_SWEEP_TEST_PAUSE"
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    emailed: int = 0
+    failed: int = 0
+    deadlines: int = 0
+
+
+def _test_pause() -> None:
+    """Test-only hook (honoured only when SAFEHARBOR_ENV=test): sleep between deadlines, so a crash
+    test can kill the process in the middle of a sweep."""
+    raw = os.environ.get(SWEEP_TEST_PAUSE_ENV, "")
+    if raw and settings.SAFEHARBOR_ENV == "test":
+        time.sleep(float(raw))
+
+
+def _local(value: datetime, agency: Agency) -> str:
+    return value.astimezone(agency_zone(agency)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def reminder_message(*, deadline: Deadline, kind: str) -> str:
+    """The text of a reminder. A deadline's title never holds a child's name, nor does this."""
+    due = _local(deadline.due_at, deadline.agency)
+    if kind == rules.DUE_SOON:
+        return f"Due soon ({due}): {deadline.title}"
+    if kind == rules.DUE:
+        return f"Due now ({due}): {deadline.title}"
+    if kind == rules.OVERDUE:
+        return f"Overdue since {due}: {deadline.title}"
+    owner = deadline.owner.get_full_name() or deadline.owner.username
+    return f"Escalated to you, overdue since {due} (owner: {owner}): {deadline.title}"
+
+
+def _targets(deadline: Deadline, now: datetime) -> list[tuple[User, str]]:
+    """(recipient, kind) pairs owed for a deadline at `now`."""
+    stage = rules.current_stage(due_at=deadline.due_at, now=now, due_soon_hours=deadline.agency.due_soon_hours)
+    if stage is None:
+        return []
+    targets: list[tuple[User, str]] = [(deadline.owner, stage)]
+    if stage == rules.OVERDUE:
+        unit = deadline.owner.unit
+        supervisor = unit.supervisor if unit is not None else None
+        if supervisor is not None and supervisor.is_active and supervisor.pk != deadline.owner_id:
+            targets.append((supervisor, rules.ESCALATED))
+    return targets
+
+
+def _claim(deadline: Deadline, now: datetime, existing: set[tuple[int, int, str, str]]) -> list[Notification]:
+    """Insert the rows owed for one deadline (one transaction). Returns the rows created."""
+    created: list[Notification] = []
+    with transaction.atomic():
+        for recipient, kind in _targets(deadline, now):
+            if not recipient.is_active:
+                continue
+            channels = [Notification.Channel.APP]
+            if recipient.email:
+                channels.append(Notification.Channel.EMAIL)
+            for channel in channels:
+                if (deadline.pk, recipient.pk, str(channel), kind) in existing:
+                    continue
+                row = Notification(
+                    agency_id=deadline.agency_id,
+                    recipient=recipient,
+                    deadline=deadline,
+                    channel=channel,
+                    kind=kind,
+                    message=reminder_message(deadline=deadline, kind=kind)[:300],
+                    link=deadline_link(deadline),
+                    sent_at=now if channel == Notification.Channel.APP else None,
+                )
+                try:
+                    with transaction.atomic():
+                        row.save()
+                except IntegrityError:
+                    continue  # claimed by a concurrent sweep
+                created.append(row)
+    return created
+
+
+def _send_email(notification: Notification) -> bool:
+    """Send one e-mail row, then mark it sent. False (row left pending) when the mail server refuses."""
+    base = getattr(settings, "SAFEHARBOR_BASE_URL", "")
+    body = (
+        f"{notification.message}\n\n"
+        f"Open SafeHarbor to see the details{': ' + base + notification.link if base and notification.link else '.'}\n"
+        "This message carries no case details; they stay behind the sign-in.\n"
+    )
+    message = EmailMessage(
+        subject="SafeHarbor reminder",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        headers={"Message-ID": f"<notification-{notification.pk}@safeharbor.invalid>"},
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("e-mail of notification %s failed; it stays pending", notification.pk)
+        return False
+    Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=timezone.now())
+    return True
+
+
+def notifications_deliver_pending(*, deadline_ids: list[int] | None = None) -> tuple[int, int]:
+    """Send every e-mail row not yet sent (left by a crash or a refused send). Returns (sent, failed)."""
+    pending = Notification.objects.filter(channel=Notification.Channel.EMAIL, sent_at__isnull=True).select_related(
+        "recipient"
+    )
+    if deadline_ids is not None:
+        pending = pending.filter(deadline_id__in=deadline_ids)
+    sent = failed = 0
+    for notification in pending.order_by("id"):
+        if _send_email(notification):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def deadlines_sweep(*, now: datetime | None = None, progress: Callable[[str], None] | None = None) -> SweepResult:
+    """Send the reminders owed now, for every open duty of every agency. Idempotent; safe to re-run.
+
+    Called every minute by the Huey worker (`deadlines.tasks`) and by `safeharbor sweep`.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    sent, failed = notifications_deliver_pending()
+    result.emailed += sent
+    result.failed += failed
+    for agency in Agency.objects.order_by("id"):
+        horizon = now + timedelta(hours=agency.due_soon_hours)
+        deadlines = list(
+            Deadline.objects.filter(agency=agency, met_at__isnull=True, cancelled_at__isnull=True, due_at__lte=horizon)
+            .select_related("owner__unit__supervisor")
+            .order_by("due_at", "id")
+        )
+        existing = set(
+            Notification.objects.filter(deadline__in=[d.pk for d in deadlines]).values_list(
+                "deadline_id", "recipient_id", "channel", "kind"
+            )
+        )
+        for deadline in deadlines:
+            deadline.agency = agency
+            created = _claim(deadline, now, existing)
+            result.deadlines += 1
+            if not created:
+                continue
+            result.claimed += len(created)
+            if progress:
+                progress(f"claimed deadline={deadline.pk} rows={len(created)}")
+            sent, failed = notifications_deliver_pending(deadline_ids=[deadline.pk])
+            result.emailed += sent
+            result.failed += failed
+            if progress:
+                progress(f"delivered deadline={deadline.pk} emails={sent}")
+            _test_pause()
+    return result
+
+
+def deadline_link(deadline: Deadline) -> str:
+    """Where a reminder leads: the duty's record page (behind the permission door), else the inbox."""
+    from safeharbor.deadlines.links import link_for
+
+    return link_for(deadline)
+
+
+# --- The inbox ----------------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own in-app notifications read (404 for anyone else's)."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=user).first()
+        if notification is None:
+            raise Http404
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+            audit_record(actor=user, action="notification.read", obj=notification, agency_id=notification.agency_id)
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    with transaction.atomic():
+        count = Notification.objects.filter(
+            recipient=user, channel=Notification.Channel.APP, read_at__isnull=True
+        ).update(read_at=timezone.now())
+        if count:
+            audit_record(actor=user, action="notification.read_all", detail={"count": count})
+    return count
+
+
+def sweep_soon() -> None:
+    """Ask the worker for a sweep once the caller's transaction commits (new duties, changed owners)."""
+
+    def _enqueue() -> None:
+        from safeharbor.deadlines.tasks import deadlines_sweep_now
+
+        deadlines_sweep_now()
+
+    transaction.on_commit(_enqueue)

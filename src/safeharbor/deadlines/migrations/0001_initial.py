@@ -6,75 +6,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agency', '0001_initial'),
-        ('youth', '0001_initial'),
+        ("agency", "0001_initial"),
+        ("youth", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60)),
-                ('subject_type', models.CharField(max_length=60)),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('title', models.CharField(help_text='Plain words, no names of children.', max_length=200)),
-                ('due_at', models.DateTimeField(db_index=True)),
-                ('met_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to='agency.agency')),
-                ('met_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deadlines', to=settings.AUTH_USER_MODEL)),
-                ('youth', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='youth.youth')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=60)),
+                ("subject_type", models.CharField(max_length=60)),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("title", models.CharField(help_text="Plain words, no names of children.", max_length=200)),
+                ("due_at", models.DateTimeField(db_index=True)),
+                ("met_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="deadlines", to="agency.agency"
+                    ),
+                ),
+                (
+                    "met_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deadlines",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "youth",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="youth.youth",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'id'],
+                "ordering": ["due_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('app', 'In the app'), ('email', 'E-mail')], default='app', max_length=10)),
-                ('kind', models.CharField(max_length=60)),
-                ('message', models.CharField(help_text='Plain words, no names of children.', max_length=300)),
-                ('link', models.CharField(blank=True, max_length=200)),
-                ('dedupe_key', models.CharField(blank=True, max_length=120, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='agency.agency')),
-                ('deadline', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='deadlines.deadline')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("app", "In the app"), ("email", "E-mail")], default="app", max_length=10
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("message", models.CharField(help_text="Plain words, no names of children.", max_length=300)),
+                ("link", models.CharField(blank=True, max_length=200)),
+                ("dedupe_key", models.CharField(blank=True, max_length=120, null=True, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="notifications", to="agency.agency"
+                    ),
+                ),
+                (
+                    "deadline",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="deadlines.deadline",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['owner', 'met_at', 'due_at'], name='deadline_owner_open_idx'),
+            model_name="deadline",
+            index=models.Index(fields=["owner", "met_at", "due_at"], name="deadline_owner_open_idx"),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['subject_type', 'subject_id'], name='deadline_subject_idx'),
+            model_name="deadline",
+            index=models.Index(fields=["subject_type", "subject_id"], name="deadline_subject_idx"),
         ),
         migrations.AddConstraint(
-            model_name='deadline',
-            constraint=models.UniqueConstraint(fields=('kind', 'subject_type', 'subject_id', 'owner'), name='deadline_unique_duty_per_subject'),
+            model_name="deadline",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "subject_type", "subject_id", "owner"), name="deadline_unique_duty_per_subject"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('deadline__isnull', False)), fields=('deadline', 'recipient', 'channel', 'kind'), name='notification_once_per_deadline_recipient_channel_kind'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deadline__isnull", False)),
+                fields=("deadline", "recipient", "channel", "kind"),
+                name="notification_once_per_deadline_recipient_channel_kind",
+            ),
         ),
     ]
