@@ -247,6 +247,32 @@ def can_review_web_usage(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.MANAGER, Role.AUDITOR)
 
 
+# --- Screening ----------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_screen_youth(user: Any, youth: Any) -> bool:
+    """Screen, determine, amend, record an external tool result: whoever may edit the youth."""
+    return bool(can_edit_youth(user, youth))
+
+
+@rules.predicate
+def can_view_screenings(user: Any, youth: Any) -> bool:
+    """Screenings and CSEC status history: whoever may open the youth."""
+    return bool(can_view_youth(user, youth))
+
+
+@rules.predicate
+def can_view_indicator_catalogue(user: Any) -> bool:
+    return has_caseload_pages(user) or can_administer(user)
+
+
+@rules.predicate
+def can_edit_indicator_catalogue(user: Any) -> bool:
+    """Labels and help text of the agency's indicators (never the codes)."""
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
 # --- Administration ---------------------------------------------------------------------------
 
 

@@ -59,3 +59,4 @@ def run(name: str, data: Any, policy: AgencyPolicy | None = None) -> dict[str, A
 register("age", "safeharbor.youth.rules:AGE_CONTRACT")
 register("mdt-sessions", "safeharbor.mdt.rules:MDT_SESSIONS_CONTRACT")
 register("missing-deadlines", "safeharbor.missing.rules:MISSING_DEADLINES_CONTRACT")
+register("screening", "safeharbor.screening.rules:SCREENING_CONTRACT")

@@ -1,0 +1,103 @@
+"""Reads of screenings and CSEC status history, each in a bounded number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from safeharbor.agency.policy import AgencyPolicy
+from safeharbor.core.timeutils import age_on
+from safeharbor.screening import rules
+from safeharbor.screening.codes import FAMILY_RELATIONSHIPS, FAMILY_SETTINGS
+from safeharbor.screening.models import (
+    ConfirmingFact,
+    CsecStatusChange,
+    IndicatorDefinition,
+    Screening,
+    ScreeningIndicator,
+)
+from safeharbor.youth.selectors import youth_get_for_user
+
+
+def screening_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Screening:
+    """A screening through the youth door: 404 unless the user may open (or, with write, edit) its youth."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    screening = (
+        Screening.objects.filter(pk=pk)
+        .select_related("created_by", "finalised_by", "amends", "external_result")
+        .prefetch_related(
+            Prefetch("answers", queryset=ScreeningIndicator.objects.order_by("id")),
+            Prefetch("facts", queryset=ConfirmingFact.objects.order_by("occurred_on", "id")),
+            Prefetch("amendments", queryset=Screening.objects.order_by("id")),
+        )
+        .first()
+    )
+    if screening is None:
+        raise Http404("No such screening.")
+    youth = youth_get_for_user(
+        user=user, pk=screening.youth_id, write=write, action="screening.edit" if write else "screening.view"
+    )
+    screening.youth = youth
+    return screening
+
+
+def catalogue_for(agency: Any) -> list[IndicatorDefinition]:
+    return list(IndicatorDefinition.objects.filter(agency=agency).order_by("position", "id"))
+
+
+def youth_family_exploitation_flag(youth_ids: Iterable[int]) -> set[int]:
+    """The youth (of `youth_ids`) with exploitation within the family on a standing finalised screening.
+
+    For wherever placement is decided (issue 3, item 2): one query. A screening corrected by a finalised
+    amendment no longer counts; the amendment's own facts do.
+    """
+    ids = list(youth_ids)
+    if not ids:
+        return set()
+    superseded = Screening.objects.filter(amends=OuterRef("screening_id"), status=Screening.State.FINALISED)
+    facts = (
+        ConfirmingFact.objects.filter(screening__youth_id__in=ids, screening__status=Screening.State.FINALISED)
+        .filter(_family_q())
+        .annotate(superseded=Exists(superseded))
+        .filter(superseded=False)
+        .values_list("screening__youth_id", flat=True)
+    )
+    return set(facts)
+
+
+def _family_q() -> Q:
+    return Q(setting__in=FAMILY_SETTINGS) | Q(relationship__in=FAMILY_RELATIONSHIPS)
+
+
+def status_history(youth: Any) -> QuerySet[CsecStatusChange]:
+    return (
+        CsecStatusChange.objects.filter(youth=youth)
+        .select_related("by", "screening", "screening__amends")
+        .order_by("-at", "-id")
+    )
+
+
+def youth_screenings(youth: Any) -> QuerySet[Screening]:
+    return (
+        Screening.objects.filter(youth=youth)
+        .select_related("created_by", "finalised_by", "amends", "external_result")
+        .order_by("-assessed_on", "-id")
+    )
+
+
+def rescreen_due_for(*, youth: Any, policy: AgencyPolicy, last_finalised: Screening | None) -> list[rules.RescreenDue]:
+    last_on = last_finalised.assessed_on if last_finalised else None
+    return rules.rescreen_due(status=youth.csec_status, last_screened_on=last_on, policy=policy)
+
+
+def fact_ages(youth: Any, facts: Iterable[Any]) -> list[tuple[Any, int | None]]:
+    """Each fact with the youth's age on its date (None when the date of birth is unknown)."""
+    dob: date | None = youth.date_of_birth
+    return [(fact, age_on(dob, fact.occurred_on) if dob and fact.occurred_on else None) for fact in facts]
