@@ -28,3 +28,4 @@ def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 register(10, "safeharbor.youth.panels:caseload_panel")
+register(90, "safeharbor.audit.panels:auditor_panel")
