@@ -273,6 +273,54 @@ def can_edit_indicator_catalogue(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.ADMIN)
 
 
+# --- Missing --------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_record_missing(user: Any, youth: Any) -> bool:
+    """Report an episode and record its reports, notices, return and debrief: who may change the youth."""
+    return bool(can_edit_youth(user, youth))
+
+
+def sees_missing_urgent_panel(user: Any) -> bool:
+    """The 72-hour urgent panel: workers, supervisors, coordinators and managers (their own youth)."""
+    return has_caseload_pages(user)
+
+
+# --- Deadlines ------------------------------------------------------------------------------------
+
+
+def can_use_inbox(user: Any) -> bool:
+    """Every signed-in person has an inbox of their own notifications and duties."""
+    return _signed_in(user)
+
+
+@rules.predicate
+def can_read_notification(user: Any, notification: Any) -> bool:
+    return _signed_in(user) and notification.recipient_id == user.pk
+
+
+# --- Guidance -----------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_read_guidance(user: Any) -> bool:
+    """Glossary, myths, strategies, needs, legal basis, the policy handbook: no case data, so every
+    signed-in person reads them, partners included (it is public knowledge they share in MDTs)."""
+    return _signed_in(user)
+
+
+@rules.predicate
+def can_edit_guidance(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+@rules.predicate
+def can_check_language(user: Any) -> bool:
+    """The live language check reads only the text sent to it; anyone signed in who writes text."""
+    return _signed_in(user)
+
+
 # --- Administration ---------------------------------------------------------------------------
 
 

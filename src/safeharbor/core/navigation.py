@@ -22,6 +22,7 @@ NAV: list[NavEntry] = [
     NavEntry("Home", "core:home", lambda user: True),
     NavEntry("Youth", "youth:list", permissions.has_caseload_pages),
     NavEntry("Audit log", "audit:search", permissions.can_read_audit),
+    NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox),
 ]
 
 

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from safeharbor.deadlines import views
 
 app_name = "deadlines"
-urlpatterns: list = []
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", views.notification_read, name="read"),
+    path("inbox/read-all/", views.notification_read_all, name="read-all"),
+    path("duties/", views.duties, name="duties"),
+]

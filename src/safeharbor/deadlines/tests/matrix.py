@@ -1,0 +1,16 @@
+from safeharbor.core.testing.matrix import Row, expect
+from safeharbor.deadlines.models import Notification
+
+
+def _notification_for_worker(p):
+    row = Notification.objects.create(agency=p.agency, recipient=p.worker, kind="test", message="A test message")
+    return {"pk": row.pk}
+
+
+ROWS = [
+    Row("deadlines:inbox", expect(200)),
+    Row("deadlines:duties", expect(200)),
+    Row("deadlines:read-all", expect(302), method="post"),
+    # Only the recipient may mark a notification read; anyone else gets a 404.
+    Row("deadlines:read", expect(404, worker=302), kwargs=_notification_for_worker, method="post"),
+]
