@@ -15,7 +15,8 @@ from safeharbor import permissions
 class NavEntry:
     label: str
     url_name: str
-    visible: Callable[[Any], bool]
+    visible: Callable[[Any], bool    NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
+]
 
 
 NAV: list[NavEntry] = [

@@ -34,3 +34,4 @@ def sections_for(request: HttpRequest, youth: Any) -> list[dict[str, Any]]:
 
 # Each app adds its line here.
 register(5, "safeharbor.missing.sections:missing_section")
+register(90, "safeharbor.guidance.sections:latest_notes")
