@@ -15,8 +15,7 @@ from safeharbor import permissions
 class NavEntry:
     label: str
     url_name: str
-    visible: Callable[[Any], bool    NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
-]
+    visible: Callable[[Any], bool]
 
 
 NAV: list[NavEntry] = [
@@ -24,6 +23,7 @@ NAV: list[NavEntry] = [
     NavEntry("Youth", "youth:list", permissions.has_caseload_pages),
     NavEntry("Audit log", "audit:search", permissions.can_read_audit),
     NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox),
+    NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
 ]
 
 
