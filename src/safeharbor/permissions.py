@@ -145,6 +145,27 @@ def has_caseload_pages(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.MANAGER)
 
 
+def has_youth_edit_pages(user: Any) -> bool:
+    """Workers and supervisors change youth records (which ones: youth_write_q)."""
+    return _signed_in(user) and user.has_role(Role.WORKER, Role.SUPERVISOR)
+
+
+def has_unit_filter(user: Any) -> bool:
+    """The "my unit" view of the youth list is for supervisors."""
+    return _signed_in(user) and user.has_role(Role.SUPERVISOR)
+
+
+def can_receive_assignment_from(user: Any, worker: Any) -> bool:
+    """`worker` may be given a youth by `user`: a worker of this agency in a unit `user` supervises."""
+    if not _signed_in(user) or worker is None:
+        return False
+    if not worker.is_active or worker.agency_id != user.agency_id:
+        return False
+    if not worker.has_role(Role.WORKER):
+        return False
+    return bool(worker.unit_id and worker.unit.supervisor_id == user.pk)
+
+
 # --- Audit ------------------------------------------------------------------------------------
 
 

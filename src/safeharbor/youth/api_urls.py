@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from safeharbor.youth.api import YouthDetailApi, YouthListApi
+
+urlpatterns = [
+    path("youth/", YouthListApi.as_view(), name="youth-list"),
+    path("youth/<int:pk>/", YouthDetailApi.as_view(), name="youth-detail"),
+]

@@ -30,7 +30,10 @@ class DobVerification(models.TextChoices):
     OTHER = "other", "Other document"
 
 
-CsecStatus = models.TextChoices("CsecStatus", [(code, STATUS_LABELS[code]) for code in STATUSES])  # type: ignore[misc]
+# Members named by code, each value a (code, label) pair: the stored value is the code.
+CsecStatus = models.TextChoices(  # type: ignore[misc]
+    "CsecStatus", [(code.upper(), (code, STATUS_LABELS[code])) for code in STATUSES]
+)
 
 
 class Youth(TimeStampedModel):
@@ -51,9 +54,7 @@ class Youth(TimeStampedModel):
     )
     csec_status_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -155,7 +156,9 @@ class Placement(models.Model):
         ordering = ["-start", "-id"]
         indexes = [models.Index(fields=["facility", "end"], name="placement_facility_end_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="placement_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="placement_end_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -176,7 +179,9 @@ class Assignment(models.Model):
         ordering = ["-start", "-id"]
         indexes = [models.Index(fields=["worker", "end"], name="assignment_worker_end_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="assignment_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="assignment_end_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -198,3 +203,46 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Break-glass #{self.pk}"
+
+
+class NameSource(models.TextChoices):
+    LEGAL = "legal", "Legal name"
+    PREFERRED = "preferred", "Preferred name"
+    ALIAS = "alias", "Alias"
+
+
+class NameKey(models.Model):
+    """One searchable name of a youth (legal, preferred or an alias), normalised, with its keys.
+
+    Derived data: rebuilt by `safeharbor.youth.search.youth_reindex` whenever the names change.
+    """
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="name_keys")
+    agency = models.ForeignKey("agency.Agency", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=NameSource.choices)
+    alias = models.ForeignKey(Alias, null=True, blank=True, on_delete=models.CASCADE, related_name="name_keys")
+    full_name = models.CharField(max_length=300)
+    tokens = models.JSONField(default=list)
+    phonetic = models.CharField(max_length=300, blank=True)
+    first_canonical = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Name key #{self.pk}"
+
+
+class NameBlockKey(models.Model):
+    """A blocking key of one name (phonetic code, token prefix, nickname group...), indexed."""
+
+    name_key = models.ForeignKey(NameKey, on_delete=models.CASCADE, related_name="block_keys")
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agency.Agency", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "key"], name="nameblock_agency_key_idx")]
+
+    def __str__(self) -> str:
+        return f"Block key #{self.pk}"

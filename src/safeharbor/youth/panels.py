@@ -6,9 +6,9 @@ from django.http import HttpRequest
 
 from safeharbor import permissions
 from safeharbor.accounts.roles import Role
-from safeharbor.youth.selectors import youth_list_visible_to
-from safeharbor.youth.models import Assignment
 from safeharbor.core.timeutils import agency_today
+from safeharbor.youth.models import Assignment
+from safeharbor.youth.selectors import youth_list_visible_to
 
 
 def caseload_panel(request: HttpRequest) -> dict[str, Any] | None:

@@ -33,5 +33,9 @@ def sections_for(request: HttpRequest, youth: Any) -> list[dict[str, Any]]:
 
 
 # Each app adds its line here.
-register(5, "safeharbor.missing.sections:missing_section")
+register(40, "safeharbor.mdt.sections:referrals_section")
 register(90, "safeharbor.guidance.sections:latest_notes")
+register(5, "safeharbor.missing.sections:missing_section")
+register(30, "safeharbor.care.sections:service_plan_section")
+register(60, "safeharbor.webaccess.sections:research_section")
+register(10, "safeharbor.screening.sections:screening_section")

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from safeharbor import permissions
+from safeharbor.agency.models import Agency
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import audit_record
 from safeharbor.core.timeutils import agency_today
@@ -22,9 +23,9 @@ def youth_list_visible_to(*, user: Any) -> QuerySet[Youth]:
     current_assignments = Assignment.objects.select_related("worker").order_by("-start", "-id")
     current_placements = Placement.objects.select_related("facility").order_by("-start", "-id")
     if today is not None:
-        current_assignments = current_assignments.filter(start__lte=today, end__isnull=True) | current_assignments.filter(
-            start__lte=today, end__gte=today
-        )
+        current_assignments = current_assignments.filter(
+            start__lte=today, end__isnull=True
+        ) | current_assignments.filter(start__lte=today, end__gte=today)
         current_placements = current_placements.filter(start__lte=today, end__isnull=True) | current_placements.filter(
             start__lte=today, end__gte=today
         )
@@ -81,3 +82,104 @@ def require(predicate: Any, user: Any, *args: Any, action: str = "access") -> No
     if not predicate(user, *args):
         audit_record(actor=user, action=action, outcome=AuditEvent.Outcome.DENIED)
         raise PermissionDenied
+
+
+def youth_list_filtered(*, user: Any, scope: str = "all", status: str = "") -> QuerySet[Youth]:
+    """The youth list: `scope` is "mine" (my current caseload), "unit" (units I supervise) or "all"
+    (everything I may open); `status` a CSEC status code or empty."""
+    qs = youth_list_visible_to(user=user)
+    today = agency_today(user.agency)
+    current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+    if scope == "mine":
+        qs = qs.filter(pk__in=Assignment.objects.filter(current, worker_id=user.pk).values("youth_id"))
+    elif scope == "unit":
+        qs = qs.filter(
+            pk__in=Assignment.objects.filter(current, worker__unit__supervisor_id=user.pk).values("youth_id")
+        )
+    if status:
+        qs = qs.filter(csec_status=status)
+    return qs
+
+
+def youth_list_audit(*, user: Any, count: int, page: int) -> None:
+    """One audit row per list page shown (codes only: no query text)."""
+    audit_record(actor=user, action="youth.list", detail={"count": count, "page": page})
+
+
+def youth_by_client_id(*, user: Any, client_id: str) -> Youth | None:
+    """The youth of the user's agency with this state client ID, visible or not. Only for the
+    break-glass page, which must find a record outside the caseload; callers never show it."""
+    client_id = (client_id or "").strip()
+    if not client_id or not getattr(user, "agency_id", None):
+        return None
+    return Youth.objects.select_related("agency").filter(agency_id=user.agency_id, state_client_id=client_id).first()
+
+
+def youth_is_visible(*, user: Any, youth_id: int) -> bool:
+    return Youth.objects.filter(permissions.youth_read_q(user), pk=youth_id).exists()
+
+
+def whom_to_ask(*, agency_id: int, youth_ids: list[int]) -> list[str]:
+    """Names of the people to ask about youth the user may not see: the supervisor of the unit of
+    each youth's current worker, else the agency's CSEC coordinator(s). Names of staff only."""
+    from safeharbor.accounts.models import User
+    from safeharbor.accounts.roles import Role
+
+    if not youth_ids:
+        return []
+    agency = Agency.objects.get(pk=agency_id)
+    today = agency_today(agency)
+    current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+    rows = (
+        Assignment.objects.filter(current, youth_id__in=youth_ids, worker__unit__supervisor__is_active=True)
+        .select_related("worker__unit__supervisor")
+        .order_by("youth_id", "-start", "-id")
+    )
+    names: list[str] = []
+    covered: set[int] = set()
+    for row in rows:
+        supervisor = row.worker.unit.supervisor if row.worker.unit else None
+        if supervisor is None or row.youth_id in covered:
+            continue
+        covered.add(row.youth_id)
+        label = f"{supervisor.get_full_name() or supervisor.username} (supervisor, {row.worker.unit.name})"
+        if label not in names:
+            names.append(label)
+    if len(covered) < len(set(youth_ids)):
+        coordinators = User.objects.filter(agency_id=agency_id, is_active=True, role_grants__role=Role.COORDINATOR)
+        for person in coordinators.order_by("last_name", "first_name", "id")[:3]:
+            label = f"{person.get_full_name() or person.username} (CSEC coordinator)"
+            if label not in names:
+                names.append(label)
+    return names
+
+
+def youth_profile(*, youth: Youth, today: Any) -> dict[str, Any]:
+    """What the profile page shows about placements and assignments, from the prefetched rows."""
+    placements = list(youth.placements.all())
+    assignments = list(youth.assignments.all())
+
+    def is_current(row: Any) -> bool:
+        return bool(row.start <= today and (row.end is None or row.end >= today))
+
+    return {
+        "current_placements": [p for p in placements if is_current(p)],
+        "past_placements": [p for p in placements if not is_current(p)],
+        "current_assignments": [a for a in assignments if is_current(a)],
+        "past_assignments": [a for a in assignments if not is_current(a)],
+        "aliases": list(youth.aliases.all()),
+        "age": youth.age(today),
+    }
+
+
+def youth_reload(*, pk: int) -> Youth:
+    """The record just written by a service, for its answer (the caller already passed the door)."""
+    return (
+        Youth.objects.filter(pk=pk)
+        .prefetch_related(
+            Prefetch("aliases", queryset=Alias.objects.order_by("id")),
+            Prefetch("placements", queryset=Placement.objects.select_related("facility").order_by("-start", "-id")),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("worker").order_by("-start", "-id")),
+        )
+        .get()
+    )

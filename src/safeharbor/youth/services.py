@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safeharbor import permissions
@@ -16,7 +17,16 @@ from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError, StaleEditError
 from safeharbor.core.timeutils import agency_today
 from safeharbor.deadlines.services import notification_send
-from safeharbor.youth.models import Assignment, BreakGlassGrant, Youth
+from safeharbor.youth.models import (
+    CONGREGATE_TYPES,
+    Alias,
+    Assignment,
+    BreakGlassGrant,
+    Facility,
+    Placement,
+    PlacementType,
+    Youth,
+)
 
 YOUTH_EDITABLE_FIELDS = (
     "legal_first_name",
@@ -40,7 +50,9 @@ def _check_client_id_free(*, agency_id: int, client_id: str, exclude_pk: int | N
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ApplicationError("Another record in this agency already has this state client ID.", field="state_client_id")
+        raise ApplicationError(
+            "Another record in this agency already has this state client ID.", field="state_client_id"
+        )
 
 
 def youth_create(*, actor: User, worker: User | None = None, start: date | None = None, **fields: Any) -> Youth:
@@ -58,7 +70,12 @@ def youth_create(*, actor: User, worker: User | None = None, start: date | None 
             raise ApplicationError("Choose the worker to assign.", field="worker")
         worker = actor
     elif worker.pk != actor.pk:
-        supervises = actor.has_role(Role.SUPERVISOR) and worker.unit_id is not None and worker.unit is not None and worker.unit.supervisor_id == actor.pk
+        supervises = (
+            actor.has_role(Role.SUPERVISOR)
+            and worker.unit_id is not None
+            and worker.unit is not None
+            and worker.unit.supervisor_id == actor.pk
+        )
         if not supervises:
             raise ApplicationError("You can assign only yourself or a worker of a unit you supervise.", field="worker")
     if not worker.has_role(Role.WORKER) or worker.agency_id != actor.agency_id:
@@ -73,7 +90,9 @@ def youth_create(*, actor: User, worker: User | None = None, start: date | None 
         assignment.full_clean()
         assignment.save()
         audit_record(actor=actor, action="youth.create", obj=youth)
-        audit_record(actor=actor, action="assignment.create", obj=assignment, youth_id=youth.pk, agency_id=youth.agency_id)
+        audit_record(
+            actor=actor, action="assignment.create", obj=assignment, youth_id=youth.pk, agency_id=youth.agency_id
+        )
         _after_youth_change(youth)
     return youth
 
@@ -130,7 +149,11 @@ def break_glass_open(*, actor: User, youth: Youth, reason: str) -> BreakGlassGra
         grant.save()
         audit_record(actor=actor, action="youth.break_glass", obj=grant, youth_id=youth.pk, agency_id=youth.agency_id)
         today = agency_today(youth.agency)
+        current = Q(supervised_units__members__assignments__end__isnull=True) | Q(
+            supervised_units__members__assignments__end__gte=today
+        )
         supervisors = User.objects.filter(
+            current,
             is_active=True,
             supervised_units__members__assignments__youth=youth,
             supervised_units__members__assignments__start__lte=today,
@@ -144,3 +167,163 @@ def break_glass_open(*, actor: User, youth: Youth, reason: str) -> BreakGlassGra
                 dedupe_key=f"break_glass:{grant.pk}:{supervisor.pk}",
             )
     return grant
+
+
+def _validated(instance: Any) -> None:
+    """full_clean(), with a model's ValidationError turned into a field-named ApplicationError."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            field, errors = next(iter(exc.error_dict.items()))
+            message = "; ".join(m for e in errors for m in e.messages)
+            raise ApplicationError(message, field=None if field == "__all__" else field) from exc
+        raise ApplicationError("; ".join(exc.messages)) from exc
+
+
+def _require_edit(actor: User, youth: Youth) -> None:
+    if not permissions.can_edit_youth(actor, youth):
+        raise PermissionDenied
+
+
+def alias_add(*, actor: User, youth: Youth, name: str, kind: str) -> Alias:
+    """Record another name the youth is known by (an AKA, a street name, another spelling)."""
+    _require_edit(actor, youth)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApplicationError("Enter the name.", field="name")
+    alias = Alias(youth=youth, name=name, kind=kind)
+    _validated(alias)
+    with transaction.atomic():
+        if Alias.objects.filter(youth=youth, name__iexact=name).exists():
+            raise ApplicationError("This youth already has this alias.", field="name")
+        alias.save()
+        audit_record(actor=actor, action="alias.create", obj=alias, youth_id=youth.pk, agency_id=youth.agency_id)
+        _after_youth_change(youth)
+    return alias
+
+
+def alias_remove(*, actor: User, youth: Youth, alias_id: int) -> None:
+    """Remove an alias recorded in error. Its history stays (django-simple-history)."""
+    _require_edit(actor, youth)
+    with transaction.atomic():
+        alias = Alias.objects.filter(youth=youth, pk=alias_id).first()
+        if alias is None:
+            raise ApplicationError("This alias no longer exists.", field="alias")
+        pk = alias.pk
+        alias.delete()
+        audit_record(
+            actor=actor,
+            action="alias.delete",
+            object_type="youth.alias",
+            object_id=pk,
+            youth_id=youth.pk,
+            agency_id=youth.agency_id,
+        )
+        _after_youth_change(youth)
+
+
+def facility_get_or_create(*, actor: User, name: str, kind: str) -> Facility:
+    """A facility of the actor's agency by name (case-insensitive), created when new. Inside a transaction."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ApplicationError("Enter the facility's name.", field="facility_name")
+    assert actor.agency_id is not None
+    existing = Facility.objects.filter(agency_id=actor.agency_id, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    facility = Facility(agency_id=actor.agency_id, name=name, kind=kind)
+    _validated(facility)
+    facility.save()
+    audit_record(actor=actor, action="facility.create", obj=facility)
+    return facility
+
+
+def placement_add(
+    *,
+    actor: User,
+    youth: Youth,
+    placement_type: str,
+    start: date,
+    facility: Facility | None = None,
+    facility_name: str = "",
+    end_current: bool = True,
+) -> Placement:
+    """Record a placement. For a group home or shelter the facility is chosen, or created by name.
+
+    With `end_current`, the open placement (if any) ends the day before the new one starts.
+    """
+    _require_edit(actor, youth)
+    if placement_type in CONGREGATE_TYPES and facility is None and not (facility_name or "").strip():
+        raise ApplicationError("Choose the facility, or enter its name.", field="facility_name")
+    if facility is not None and facility.agency_id != youth.agency_id:
+        raise ApplicationError("Choose a facility of this agency.", field="facility")
+    if placement_type not in PlacementType.values:
+        raise ApplicationError("Choose a placement type.", field="placement_type")
+    with transaction.atomic():
+        if facility is None and (facility_name or "").strip():
+            facility = facility_get_or_create(actor=actor, name=facility_name, kind=placement_type)
+        open_rows = list(Placement.objects.select_for_update().filter(youth=youth, end__isnull=True))
+        for row in open_rows:
+            if row.start >= start:
+                raise ApplicationError("The new placement must start after the current one started.", field="start")
+        placement = Placement(youth=youth, placement_type=placement_type, facility=facility, start=start)
+        _validated(placement)
+        if end_current:
+            for row in open_rows:
+                row.end = start - timedelta(days=1)
+                _validated(row)
+                row.save(update_fields=["end"])
+                audit_record(actor=actor, action="placement.end", obj=row, youth_id=youth.pk, agency_id=youth.agency_id)
+        placement.save()
+        audit_record(
+            actor=actor, action="placement.create", obj=placement, youth_id=youth.pk, agency_id=youth.agency_id
+        )
+    return placement
+
+
+def placement_end(*, actor: User, youth: Youth, placement_id: int, end: date) -> Placement:
+    """End an open placement on a date (not before it started)."""
+    _require_edit(actor, youth)
+    with transaction.atomic():
+        placement = Placement.objects.select_for_update().filter(youth=youth, pk=placement_id).first()
+        if placement is None:
+            raise ApplicationError("This placement does not exist.", field="placement")
+        if placement.end is not None:
+            raise ApplicationError("This placement has already ended.", field="end")
+        if end < placement.start:
+            raise ApplicationError("The end date is before the placement started.", field="end")
+        placement.end = end
+        _validated(placement)
+        placement.save(update_fields=["end"])
+        audit_record(actor=actor, action="placement.end", obj=placement, youth_id=youth.pk, agency_id=youth.agency_id)
+    return placement
+
+
+def youth_reassign(*, actor: User, youth: Youth, worker: User, start: date | None = None) -> Assignment:
+    """A supervisor moves a youth to a worker of their unit: the current assignments end the day
+    before, the new one starts (today by default)."""
+    if not permissions.can_reassign_youth(actor):
+        raise PermissionDenied
+    _require_edit(actor, youth)
+    if not permissions.can_receive_assignment_from(actor, worker):
+        raise ApplicationError("Choose a worker of a unit you supervise.", field="worker")
+    start = start or agency_today(youth.agency)
+    with transaction.atomic():
+        current = list(
+            Assignment.objects.select_for_update().filter(youth=youth).filter(Q(end__isnull=True) | Q(end__gte=start))
+        )
+        if any(a.worker_id == worker.pk and a.start <= start for a in current):
+            raise ApplicationError("This worker is already assigned to this youth.", field="worker")
+        for row in current:
+            row.end = max(row.start, start - timedelta(days=1))
+            _validated(row)
+            row.save(update_fields=["end"])
+            audit_record(actor=actor, action="assignment.end", obj=row, youth_id=youth.pk, agency_id=youth.agency_id)
+        assignment = Assignment(youth=youth, worker=worker, start=start)
+        _validated(assignment)
+        assignment.save()
+        audit_record(
+            actor=actor, action="assignment.create", obj=assignment, youth_id=youth.pk, agency_id=youth.agency_id
+        )
+    return assignment
