@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 
 from safeharbor.core.timeutils import agency_zone
@@ -35,11 +35,18 @@ class SessionPolicyMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return HttpResponse(status=401)
-                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?expired=1")
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?expired=1")
             if not started:
                 request.session["sh_started"] = now.isoformat()
             request.session["sh_last"] = now.isoformat()
-        return self.get_response(request)
+        response = self.get_response(request)
+        # A sign-in during this request: both clocks start now, not at the next request.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "sh_started" not in request.session:
+            now_text = timezone.now().isoformat()
+            request.session["sh_started"] = now_text
+            request.session["sh_last"] = now_text
+        return response
 
 
 class AgencyTimezoneMiddleware:
