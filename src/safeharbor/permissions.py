@@ -350,6 +350,33 @@ def can_administer(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.ADMIN)
 
 
+# --- Accounts: second factor and sessions -------------------------------------------------------
+
+
+def may_skip_mfa(user: Any) -> bool:
+    """A demo account may skip the second factor, and only while DEBUG is on (never in production).
+
+    Partners, auditors and admins never may, nor Django staff or superusers.
+    """
+    from django.conf import settings
+
+    from safeharbor.accounts.roles import ALWAYS_MFA
+
+    return (
+        bool(settings.DEBUG)
+        and bool(getattr(user, "mfa_exempt_in_demo", False))
+        and not user.is_staff
+        and not user.is_superuser
+        and not user.roles.intersection(ALWAYS_MFA)
+    )
+
+
+@rules.predicate
+def can_end_user_sessions(actor: Any, user: Any) -> bool:
+    """An IT admin ends the sessions of another user of their own agency (their own end at sign-out)."""
+    return can_administer(actor) and user.agency_id == actor.agency_id and user.pk != actor.pk
+
+
 rules.add_perm("youth.view_youth", can_view_youth)
 rules.add_perm("youth.change_youth", can_edit_youth)
 rules.add_perm("youth.add_youth", can_create_youth)

@@ -6,9 +6,11 @@ DEBUG on, the development secret key, or an empty ALLOWED_HOSTS. See `.env.examp
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -87,6 +89,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
@@ -114,7 +120,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "safeharbor.core.middleware.SessionPolicyMiddleware",
+    "safeharbor.accounts.mfa.MfaRequiredMiddleware",
     "safeharbor.core.middleware.AgencyTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -146,18 +154,23 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", "")
+# SQLite, however it is named: WAL, synchronous=FULL, IMMEDIATE transactions, a busy timeout.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+}
+DATABASES: dict[str, dict[str, Any]]
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "safeharbor.sqlite3",
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": env_str("SAFEHARBOR_TEST_SQLITE", "") or None},
         }
     }
@@ -176,6 +189,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if SAFEHARBOR_ENV == "test":
+    # Tests only: a fast hasher (each persona's password would otherwise cost PBKDF2's full work factor).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -207,6 +223,52 @@ AXES_SENSITIVE_PARAMETERS = ["username", "password"]
 # and locking whole IPs would lock out an office behind one address. Hence W006 is silenced.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# --- Second factor (django-otp TOTP + one-time recovery codes), accounts/mfa.py -------------------
+# Every account must pass a second factor. Only the test suite turns this off (force_login sessions);
+# the MFA tests turn it back on. Production refuses to start without it.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", SAFEHARBOR_ENV != "test")
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("Refusing to start: MFA_REQUIRED is off in production.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "SafeHarbor")
+# Exponential back-off after a wrong code: 1, 2, 4, 8... seconds times the factor (django-otp).
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+MFA_RECOVERY_CODE_COUNT = 10
+
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc), accounts/oidc.py ---------------------
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "") or None
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+OIDC_CALLBACK_CLASS = "safeharbor.accounts.oidc.OidcCallbackView"
+OIDC_AUTHENTICATE_CLASS = "safeharbor.accounts.oidc.OidcStartView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+# The agency whose users sign in through the IdP, the IdP claim holding group names, and the map
+# from IdP group to SafeHarbor role (JSON object, e.g. {"csec-workers": "worker"}).
+OIDC_AGENCY_SLUG = env_str("OIDC_AGENCY_SLUG", "")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+try:
+    OIDC_GROUP_ROLE_MAP: dict[str, str] = json.loads(env_str("OIDC_GROUP_ROLE_MAP", "{}"))
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured("OIDC_GROUP_ROLE_MAP must be a JSON object") from exc
+if not isinstance(OIDC_GROUP_ROLE_MAP, dict):
+    raise ImproperlyConfigured("OIDC_GROUP_ROLE_MAP must be a JSON object")
+# `amr` values that mean the IdP did a second factor; without one the user still passes local TOTP.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", ["mfa", "otp"])
+if OIDC_ENABLED:
+    if not (OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_AGENCY_SLUG):
+        raise ImproperlyConfigured("OIDC_ENABLED needs the client id, the IdP endpoints and OIDC_AGENCY_SLUG.")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "safeharbor.accounts.oidc.SafeHarborOidcBackend"]
+
 # --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -221,6 +283,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+# Swagger UI (/api/docs/ only, see core/middleware.py): its bundle sets inline styles.
+CONTENT_SECURITY_POLICY_API_DOCS = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -266,6 +330,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Background work (Huey) -------------------------------------------------------------------

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from safeharbor.accounts import signals  # noqa: F401
+        from safeharbor.accounts import (
+            sessions,  # noqa: F401 - session tracking and kill on disable
+            signals,  # noqa: F401
+        )

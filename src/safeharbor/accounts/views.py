@@ -16,6 +16,8 @@ class SignInView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["expired"] = self.request.GET.get("expired") == "1"
         context["demo_mode"] = settings.DEBUG
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
         return context
 
 

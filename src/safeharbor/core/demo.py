@@ -18,4 +18,4 @@ class DemoContext:
     created: bool = True  # False when the base data already existed (apps should then skip)
 
 
-DEMO_APPS = ["screening", "missing", "mdt", "care", "webaccess", "guidance", "deadlines", "reports"]
+DEMO_APPS = ["accounts", "screening", "missing", "mdt", "care", "webaccess", "guidance", "deadlines", "reports"]

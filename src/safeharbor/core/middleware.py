@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -68,14 +69,30 @@ class AgencyTimezoneMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """CSP, and no caching of any page for a signed-in user (pages may show a child's data)."""
+    """CSP, and no caching of any page for a signed-in user (pages may show a child's data).
+
+    One exception to the strict CSP: the Swagger UI page (/api/docs/, sign-in required, no case data)
+    gets settings.CONTENT_SECURITY_POLICY_API_DOCS, which allows inline styles, and inline scripts only
+    while the URL map serves the non-split Swagger view (the split view loads its script as a file).
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
+        from drf_spectacular.views import SpectacularSwaggerSplitView, SpectacularSwaggerView
+
+        view_class = getattr(view_func, "view_class", None)
+        if isinstance(view_class, type) and issubclass(view_class, SpectacularSwaggerView):
+            policy = settings.CONTENT_SECURITY_POLICY_API_DOCS
+            if not issubclass(view_class, SpectacularSwaggerSplitView):
+                policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+            request.sh_csp = policy  # type: ignore[attr-defined]
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        policy = getattr(request, "sh_csp", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):

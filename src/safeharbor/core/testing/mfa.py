@@ -1,8 +1,34 @@
-"""Test helper: complete the second factor in a browser when the sign-in flow asks for it."""
+"""Test helper: complete the second factor in a browser when the sign-in flow asks for it.
+
+Two pages may ask (accounts/mfa.py): the code step (the user has an authenticator: type its current
+code) and enrolment (no authenticator yet: read the setup key shown on the page, as a person would type
+it into an app, and type the code it gives; then leave the recovery-codes page).
+"""
 
 from __future__ import annotations
 
+import base64
+import time
 from typing import Any
+
+
+def _totp_now(key: bytes, step: int = 30, t0: int = 0, digits: int = 6, drift: int = 0) -> str:
+    from django_otp.oath import TOTP
+
+    generator = TOTP(key, step, t0, digits, drift)
+    generator.time = time.time()
+    return f"{generator.token():0{digits}d}"
+
+
+def _submit(page: Any, code: str) -> None:
+    page.locator("input[name=otp_token]").fill(code)
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_load_state("networkidle")
+
+
+def _wait_for_next_step(step: int = 30) -> None:
+    """A TOTP code is accepted once: wait for the next time step before typing a fresh one."""
+    time.sleep(step - (time.time() % step) + 1)
 
 
 def complete_second_factor(page: Any, username: str) -> None:
@@ -10,13 +36,20 @@ def complete_second_factor(page: Any, username: str) -> None:
     field = page.locator("input[name=otp_token]")
     if field.count() == 0:
         return
-    from django_otp.oath import totp
+    if "/mfa/enrol/" in page.url:
+        secret = page.locator(".sh-secret").inner_text().replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        _submit(page, _totp_now(key))
+        if "/mfa/recovery-codes/" in page.url:
+            page.get_by_role("link", name="I saved my codes, continue").click()
+            page.wait_for_load_state("networkidle")
+        return
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
     if device is None:
         return
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    field.fill(f"{code:0{device.digits}d}")
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_load_state("networkidle")
+    _submit(page, _totp_now(device.bin_key, device.step, device.t0, device.digits, device.drift))
+    if "/mfa/verify/" in page.url:  # that code was used already in this time step
+        _wait_for_next_step(device.step)
+        _submit(page, _totp_now(device.bin_key, device.step, device.t0, device.digits, device.drift))
