@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from json.encoder import encode_basestring_ascii as _esc  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii as _esc
 from typing import Any
 
 GENESIS = "0" * 64

@@ -112,7 +112,7 @@ def audit_export_rows(*, user: Any, filters: AuditFilters) -> Iterator[list[str]
     yield EXPORT_HEADER
     rows = (
         audit_events_for(user=user, filters=filters)
-        .values_list(
+        .values_list(  # type: ignore[misc]  # the annotations above are not visible to the stubs
             "seq",
             "at",
             "actor_username",

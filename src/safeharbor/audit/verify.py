@@ -128,7 +128,7 @@ def _rows(chunk_size: int) -> Iterator[tuple[Any, ...]]:
     need it.
     """
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    quoted = [connection.ops.quote_name(AuditEvent._meta.get_field(name).column) for name in _FIELDS]
+    quoted = [connection.ops.quote_name(name) for name in _FIELDS]  # columns are named as the fields
     if connection.vendor == "sqlite":
         # As text: the driver would otherwise parse each instant (Django registers a converter).
         quoted[_FIELDS.index("at")] = f"CAST({quoted[_FIELDS.index('at')]} AS TEXT)"
