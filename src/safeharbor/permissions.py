@@ -342,6 +342,108 @@ def can_check_language(user: Any) -> bool:
     return _signed_in(user)
 
 
+# --- MDT --------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_submit_referral(user: Any, youth: Any) -> bool:
+    """A worker (or supervisor) who may change the youth's record asks for an MDT meeting."""
+    return can_edit_youth(user, youth)
+
+
+@rules.predicate
+def is_mdt_coordinator(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.COORDINATOR)
+
+
+@rules.predicate
+def can_coordinate_mdt(user: Any, obj: Any) -> bool:
+    """Queue, calendar, agenda and minutes: the coordinator of the record's agency."""
+    return is_mdt_coordinator(user) and obj.agency_id == user.agency_id
+
+
+@rules.predicate
+def can_view_referral(user: Any, referral: Any) -> bool:
+    if not _signed_in(user):
+        return False
+    if referral.agency_id != user.agency_id:
+        return False
+    if user.has_role(Role.COORDINATOR):
+        return True
+    return bool(referral.referred_by_id == user.pk and user.has_role(Role.WORKER, Role.SUPERVISOR))
+
+
+@rules.predicate
+def can_answer_referral(user: Any, referral: Any) -> bool:
+    """The referring worker answers a request for more information."""
+    return _signed_in(user) and referral.agency_id == user.agency_id and referral.referred_by_id == user.pk
+
+
+def mdt_member_sessions_q(user: Any) -> Q:
+    """Sessions a user is invited to whose packet window is open today (RULES.md §4).
+
+    Open: the agenda is published, the session is not cancelled, and today is on or before the
+    session date plus the agency's partner window (default 30 days).
+    """
+    from datetime import timedelta
+
+    if not _signed_in(user):
+        return NOTHING
+    today = _today(user)
+    window = user.agency.partner_window_days
+    return (
+        Q(agency_id=user.agency_id)
+        & Q(invitations__user_id=user.pk)
+        & Q(published_at__isnull=False)
+        & ~Q(status="cancelled")
+        & Q(date__gte=today - timedelta(days=window))
+    )
+
+
+@rules.predicate
+def can_view_session_packet(user: Any, session: Any) -> bool:
+    """An invited member within the window, or the agency's coordinator."""
+    from safeharbor.mdt.models import MdtSession
+
+    if is_mdt_coordinator(user) and session.agency_id == user.agency_id:
+        return True
+    return MdtSession.objects.filter(mdt_member_sessions_q(user), pk=session.pk).exists()
+
+
+def mdt_needs_acknowledgment(user: Any, session: Any) -> bool:
+    """An outside member acknowledges confidentiality before first seeing a session's packet."""
+    from safeharbor.mdt.models import ConfidentialityAcknowledgment
+
+    if not user.has_role(Role.PARTNER):
+        return False
+    return not ConfidentialityAcknowledgment.objects.filter(session_id=session.pk, user_id=user.pk).exists()
+
+
+@rules.predicate
+def can_view_action_items(user: Any) -> bool:
+    return _signed_in(user)
+
+
+@rules.predicate
+def can_complete_action_item(user: Any, item: Any) -> bool:
+    """The owner (who may be a partner) or the coordinator of the agency."""
+    if not _signed_in(user):
+        return False
+    if item.owner_id == user.pk:
+        return True
+    return is_mdt_coordinator(user) and item.session.agency_id == user.agency_id
+
+
+@rules.predicate
+def can_edit_holidays(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def has_mdt_meetings(user: Any) -> bool:
+    """Partners (and any invited member) see "My meetings"."""
+    return _signed_in(user) and user.has_role(Role.PARTNER)
+
+
 # --- Administration ---------------------------------------------------------------------------
 
 

@@ -24,6 +24,8 @@ NAV: list[NavEntry] = [
     NavEntry("Audit log", "audit:search", permissions.can_read_audit),
     NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox),
     NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
+    NavEntry("MDT", "mdt:queue", permissions.is_mdt_coordinator),
+    NavEntry("My meetings", "mdt:my-meetings", permissions.has_mdt_meetings),
 ]
 
 
