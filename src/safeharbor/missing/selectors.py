@@ -139,6 +139,8 @@ def screenings_since_return(*, episode: MissingEpisode, limit: int = 10) -> list
         return []
     qs = model.objects.filter(youth_id=episode.youth_id)
     field_names = {f.name for f in model._meta.get_fields()}
+    if "status" in field_names:
+        qs = qs.filter(status="finalised")
     for name in ("finalised_at", "finalized_at", "screened_at", "created_at"):
         if name in field_names:
             qs = qs.filter(**{f"{name}__gte": episode.returned_at}).order_by(f"-{name}")

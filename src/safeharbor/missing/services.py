@@ -408,6 +408,8 @@ def episode_link_screening(*, actor: User, episode: MissingEpisode, screening_id
     screening = model.objects.filter(pk=screening_id, youth_id=episode.youth_id).first()
     if screening is None:
         raise ApplicationError("No screening of this youth has this number.", field="screening_id")
+    if getattr(screening, "status", "finalised") != "finalised":
+        raise ApplicationError("Only a finalised screening can be linked.", field="screening_id")
     done_at = _screening_time(screening)
     if done_at is not None and done_at < episode.returned_at:
         raise ApplicationError("This screening was done before the return.", field="screening_id")

@@ -7,189 +7,448 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agency', '0001_initial'),
-        ('youth', '0002_csec_status_codes_and_name_keys'),
+        ("agency", "0001_initial"),
+        ("youth", "0002_csec_status_codes_and_name_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalMissingEpisode',
+            name="HistoricalMissingEpisode",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('episode_type', models.CharField(choices=[('ran_away', 'Ran away'), ('abducted', 'Abducted'), ('unapproved_location', 'At an unapproved location')], max_length=24, verbose_name='type')),
-                ('last_seen_at', models.DateTimeField(blank=True, help_text='Leave empty when unknown.', null=True, verbose_name='last seen')),
-                ('discovered_at', models.DateTimeField(verbose_name='agency learned of the absence')),
-                ('last_seen_location', models.CharField(blank=True, max_length=200, verbose_name='where last seen')),
-                ('circumstances', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open (missing)'), ('located', 'Located'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('window_ends_at', models.DateTimeField(db_index=True, verbose_name='72-hour window ends')),
-                ('located_at', models.DateTimeField(blank=True, null=True)),
-                ('returned_at', models.DateTimeField(blank=True, null=True, verbose_name='returned to care')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('return_screening_id', models.PositiveBigIntegerField(blank=True, help_text='The screening done on return (screening app).', null=True)),
-                ('return_screening_linked_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='agency.agency')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reported_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('youth', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='youth.youth')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "episode_type",
+                    models.CharField(
+                        choices=[
+                            ("ran_away", "Ran away"),
+                            ("abducted", "Abducted"),
+                            ("unapproved_location", "At an unapproved location"),
+                        ],
+                        max_length=24,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Leave empty when unknown.", null=True, verbose_name="last seen"
+                    ),
+                ),
+                ("discovered_at", models.DateTimeField(verbose_name="agency learned of the absence")),
+                ("last_seen_location", models.CharField(blank=True, max_length=200, verbose_name="where last seen")),
+                ("circumstances", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open (missing)"), ("located", "Located"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("window_ends_at", models.DateTimeField(db_index=True, verbose_name="72-hour window ends")),
+                ("located_at", models.DateTimeField(blank=True, null=True)),
+                ("returned_at", models.DateTimeField(blank=True, null=True, verbose_name="returned to care")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "return_screening_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, help_text="The screening done on return (screening app).", null=True
+                    ),
+                ),
+                ("return_screening_linked_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="agency.agency",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "youth",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="youth.youth",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical missing episode',
-                'verbose_name_plural': 'historical missing episodes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical missing episode",
+                "verbose_name_plural": "historical missing episodes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MissingEpisode',
+            name="MissingEpisode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('episode_type', models.CharField(choices=[('ran_away', 'Ran away'), ('abducted', 'Abducted'), ('unapproved_location', 'At an unapproved location')], max_length=24, verbose_name='type')),
-                ('last_seen_at', models.DateTimeField(blank=True, help_text='Leave empty when unknown.', null=True, verbose_name='last seen')),
-                ('discovered_at', models.DateTimeField(verbose_name='agency learned of the absence')),
-                ('last_seen_location', models.CharField(blank=True, max_length=200, verbose_name='where last seen')),
-                ('circumstances', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open (missing)'), ('located', 'Located'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('window_ends_at', models.DateTimeField(db_index=True, verbose_name='72-hour window ends')),
-                ('located_at', models.DateTimeField(blank=True, null=True)),
-                ('returned_at', models.DateTimeField(blank=True, null=True, verbose_name='returned to care')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('return_screening_id', models.PositiveBigIntegerField(blank=True, help_text='The screening done on return (screening app).', null=True)),
-                ('return_screening_linked_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='missing_episodes', to='agency.agency')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('youth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='missing_episodes', to='youth.youth')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "episode_type",
+                    models.CharField(
+                        choices=[
+                            ("ran_away", "Ran away"),
+                            ("abducted", "Abducted"),
+                            ("unapproved_location", "At an unapproved location"),
+                        ],
+                        max_length=24,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Leave empty when unknown.", null=True, verbose_name="last seen"
+                    ),
+                ),
+                ("discovered_at", models.DateTimeField(verbose_name="agency learned of the absence")),
+                ("last_seen_location", models.CharField(blank=True, max_length=200, verbose_name="where last seen")),
+                ("circumstances", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open (missing)"), ("located", "Located"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("window_ends_at", models.DateTimeField(db_index=True, verbose_name="72-hour window ends")),
+                ("located_at", models.DateTimeField(blank=True, null=True)),
+                ("returned_at", models.DateTimeField(blank=True, null=True, verbose_name="returned to care")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "return_screening_id",
+                    models.PositiveBigIntegerField(
+                        blank=True, help_text="The screening done on return (screening app).", null=True
+                    ),
+                ),
+                ("return_screening_linked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="missing_episodes", to="agency.agency"
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "youth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="missing_episodes", to="youth.youth"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-discovered_at', '-id'],
+                "ordering": ["-discovered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReturnDebrief',
+            name="HistoricalReturnDebrief",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('debriefed_at', models.DateTimeField()),
-                ('primary_factors', models.TextField(verbose_name='primary factors behind the absence')),
-                ('experiences', models.TextField(verbose_name='experiences while absent')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('debriefed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='missing.missingepisode')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("debriefed_at", models.DateTimeField()),
+                ("primary_factors", models.TextField(verbose_name="primary factors behind the absence")),
+                ("experiences", models.TextField(verbose_name="experiences while absent")),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "debriefed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="missing.missingepisode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical return debrief',
-                'verbose_name_plural': 'historical return debriefs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical return debrief",
+                "verbose_name_plural": "historical return debriefs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEpisodeReport',
+            name="HistoricalEpisodeReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('law_enforcement', 'Law enforcement (NCIC entry)'), ('ncmec', 'National Center for Missing & Exploited Children'), ('notice', '24-hour notice')], max_length=20)),
-                ('notice_code', models.CharField(blank=True, help_text="For a notice: which of the agency's notices.", max_length=60)),
-                ('made_at', models.DateTimeField()),
-                ('made_to', models.CharField(max_length=200, verbose_name='to whom')),
-                ('reference_number', models.CharField(blank=True, max_length=80, verbose_name='report or case number')),
-                ('officer', models.CharField(blank=True, max_length=120, verbose_name='officer')),
-                ('not_applicable', models.BooleanField(default=False, help_text='A notice that does not apply to this youth (for example: not an Indian child).')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('made_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='missing.missingepisode')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("law_enforcement", "Law enforcement (NCIC entry)"),
+                            ("ncmec", "National Center for Missing & Exploited Children"),
+                            ("notice", "24-hour notice"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "notice_code",
+                    models.CharField(
+                        blank=True, help_text="For a notice: which of the agency's notices.", max_length=60
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                ("made_to", models.CharField(max_length=200, verbose_name="to whom")),
+                ("reference_number", models.CharField(blank=True, max_length=80, verbose_name="report or case number")),
+                ("officer", models.CharField(blank=True, max_length=120, verbose_name="officer")),
+                (
+                    "not_applicable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A notice that does not apply to this youth (for example: not an Indian child).",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="missing.missingepisode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical episode report',
-                'verbose_name_plural': 'historical episode reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical episode report",
+                "verbose_name_plural": "historical episode reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='EpisodeReport',
+            name="EpisodeReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('law_enforcement', 'Law enforcement (NCIC entry)'), ('ncmec', 'National Center for Missing & Exploited Children'), ('notice', '24-hour notice')], max_length=20)),
-                ('notice_code', models.CharField(blank=True, help_text="For a notice: which of the agency's notices.", max_length=60)),
-                ('made_at', models.DateTimeField()),
-                ('made_to', models.CharField(max_length=200, verbose_name='to whom')),
-                ('reference_number', models.CharField(blank=True, max_length=80, verbose_name='report or case number')),
-                ('officer', models.CharField(blank=True, max_length=120, verbose_name='officer')),
-                ('not_applicable', models.BooleanField(default=False, help_text='A notice that does not apply to this youth (for example: not an Indian child).')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='missing.missingepisode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("law_enforcement", "Law enforcement (NCIC entry)"),
+                            ("ncmec", "National Center for Missing & Exploited Children"),
+                            ("notice", "24-hour notice"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "notice_code",
+                    models.CharField(
+                        blank=True, help_text="For a notice: which of the agency's notices.", max_length=60
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                ("made_to", models.CharField(max_length=200, verbose_name="to whom")),
+                ("reference_number", models.CharField(blank=True, max_length=80, verbose_name="report or case number")),
+                ("officer", models.CharField(blank=True, max_length=120, verbose_name="officer")),
+                (
+                    "not_applicable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A notice that does not apply to this youth (for example: not an Indian child).",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="missing.missingepisode"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_at', 'id'],
+                "ordering": ["made_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnDebrief',
+            name="ReturnDebrief",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('debriefed_at', models.DateTimeField()),
-                ('primary_factors', models.TextField(verbose_name='primary factors behind the absence')),
-                ('experiences', models.TextField(verbose_name='experiences while absent')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('debriefed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='debrief', to='missing.missingepisode')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("debriefed_at", models.DateTimeField()),
+                ("primary_factors", models.TextField(verbose_name="primary factors behind the absence")),
+                ("experiences", models.TextField(verbose_name="experiences while absent")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "debriefed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="debrief", to="missing.missingepisode"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-debriefed_at'],
+                "ordering": ["-debriefed_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['agency', 'status', 'returned_at'], name='episode_agency_active_idx'),
+            model_name="missingepisode",
+            index=models.Index(fields=["agency", "status", "returned_at"], name="episode_agency_active_idx"),
         ),
         migrations.AddIndex(
-            model_name='missingepisode',
-            index=models.Index(fields=['youth', 'status'], name='episode_youth_status_idx'),
+            model_name="missingepisode",
+            index=models.Index(fields=["youth", "status"], name="episode_youth_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('last_seen_at__isnull', True), ('discovered_at__gte', models.F('last_seen_at')), _connector='OR'), name='episode_discovered_after_last_seen'),
+            model_name="missingepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("last_seen_at__isnull", True), ("discovered_at__gte", models.F("last_seen_at")), _connector="OR"
+                ),
+                name="episode_discovered_after_last_seen",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('returned_at__isnull', True), models.Q(('last_seen_at__isnull', False), ('returned_at__gte', models.F('last_seen_at'))), models.Q(('last_seen_at__isnull', True), ('returned_at__gte', models.F('discovered_at'))), _connector='OR'), name='episode_returned_after_leaving'),
+            model_name="missingepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("returned_at__isnull", True),
+                    models.Q(("last_seen_at__isnull", False), ("returned_at__gte", models.F("last_seen_at"))),
+                    models.Q(("last_seen_at__isnull", True), ("returned_at__gte", models.F("discovered_at"))),
+                    _connector="OR",
+                ),
+                name="episode_returned_after_leaving",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisode',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'closed'), _negated=True), fields=('youth',), name='episode_one_active_per_youth'),
+            model_name="missingepisode",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=("youth",),
+                name="episode_one_active_per_youth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episodereport',
-            constraint=models.UniqueConstraint(fields=('episode', 'kind', 'notice_code'), name='episode_report_once'),
+            model_name="episodereport",
+            constraint=models.UniqueConstraint(fields=("episode", "kind", "notice_code"), name="episode_report_once"),
         ),
         migrations.AddConstraint(
-            model_name='episodereport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'notice'), ('notice_code__gt', '')), models.Q(models.Q(('kind', 'notice'), _negated=True), ('notice_code', '')), _connector='OR'), name='episode_report_notice_has_code'),
+            model_name="episodereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "notice"), ("notice_code__gt", "")),
+                    models.Q(models.Q(("kind", "notice"), _negated=True), ("notice_code", "")),
+                    _connector="OR",
+                ),
+                name="episode_report_notice_has_code",
+            ),
         ),
     ]
