@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -45,8 +44,6 @@ from safeharbor.screening.models import (
     group_of,
 )
 from safeharbor.youth.models import CONGREGATE_TYPES, Assignment, Placement, Youth
-
-logger = logging.getLogger(__name__)
 
 LE_REPORT_KIND = "le_report_victim"
 LE_REPORT_HOURS = 24
@@ -553,17 +550,10 @@ def _notify_determination(*, actor: User, youth: Youth, screening: Screening) ->
 
 
 def _ensure_interventions(*, actor: User, youth: Youth, determined_at: datetime) -> None:
-    """Immediate interventions (RULES.md §5) are the care app's; call its service when it is installed."""
-    try:
-        from safeharbor.care import services as care_services
-    except ImportError:
-        logger.warning("care services unavailable: immediate interventions not ensured for youth %s", youth.pk)
-        return
-    ensure = getattr(care_services, "immediate_interventions_ensure", None)
-    if ensure is None:
-        logger.warning("immediate_interventions_ensure missing: not ensured for youth %s", youth.pk)
-        return
-    ensure(youth=youth, determined_at=determined_at, actor=actor)
+    """Immediate interventions (RULES.md §5) live in the care app's plan; it creates them once per youth."""
+    from safeharbor.care.services import immediate_interventions_ensure
+
+    immediate_interventions_ensure(youth=youth, determined_at=determined_at, actor=actor)
 
 
 def _already_identified(screening: Screening) -> bool:

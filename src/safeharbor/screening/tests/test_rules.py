@@ -259,22 +259,42 @@ def test_confirmed_outranks_everything_and_lists_every_fired_rule():
     [
         (base(indicators=["older_partner", "tall"]), "indicators[1]", "tall"),
         (base(facts=[{"kind": "rumour", "occurred_on": "2026-01-01"}]), "facts[0].kind", "rumour"),
-        (base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-12-01"}]), "facts[0].occurred_on", "2026-12-01"),
-        (base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-13-01"}]), "facts[0].occurred_on", "2026-13-01"),
-        (base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "1/5/2026"}]), "facts[0].occurred_on", "1/5/2026"),
+        (
+            base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-12-01"}]),
+            "facts[0].occurred_on",
+            "2026-12-01",
+        ),
+        (
+            base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-13-01"}]),
+            "facts[0].occurred_on",
+            "2026-13-01",
+        ),
+        (
+            base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "1/5/2026"}]),
+            "facts[0].occurred_on",
+            "1/5/2026",
+        ),
         (base(assessed_on="29-11-2026"), "assessed_on", "29-11-2026"),
         (base(date_of_birth="2010-02-30"), "date_of_birth", "2010-02-30"),
         (base(gender="f"), "gender", "f"),
         (base(stated_age=-1), "stated_age", "-1"),
         (base(age_verified="yes"), "age_verified", "yes"),
         (base(indicators="older_partner"), "indicators", "older_partner"),
-        (base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-01-01", "setting": "moon"}]), "facts[0].setting", "moon"),
+        (
+            base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-01-01", "setting": "moon"}]),
+            "facts[0].setting",
+            "moon",
+        ),
         (
             base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-01-01", "relationship": "uncle"}]),
             "facts[0].relationship",
             "uncle",
         ),
-        (base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2009-01-01"}]), "facts[0].occurred_on", "2009-01-01"),
+        (
+            base(facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2009-01-01"}]),
+            "facts[0].occurred_on",
+            "2009-01-01",
+        ),
     ],
 )
 def test_bad_input_names_the_field_and_the_bad_value(data: dict[str, Any], field: str, value: str):
@@ -356,15 +376,15 @@ def test_when_categories():
 def test_external_levels_map_to_recommendations():
     policy = AgencyPolicy()
     on = date(2026, 11, 1)
-    assert rules.external_recommendation(tool_name="CSE-IT", level="clear_concern", assessed_on=on, policy=policy).status == (
-        "suspected_victim"
-    )
-    assert rules.external_recommendation(tool_name="CSE-IT", level="possible_concern", assessed_on=on, policy=policy).status == (
-        "at_risk"
-    )
-    assert rules.external_recommendation(tool_name="CSE-IT", level="no_concern", assessed_on=on, policy=policy).status == (
-        "no_known_risk"
-    )
+    assert rules.external_recommendation(
+        tool_name="CSE-IT", level="clear_concern", assessed_on=on, policy=policy
+    ).status == ("suspected_victim")
+    assert rules.external_recommendation(
+        tool_name="CSE-IT", level="possible_concern", assessed_on=on, policy=policy
+    ).status == ("at_risk")
+    assert rules.external_recommendation(
+        tool_name="CSE-IT", level="no_concern", assessed_on=on, policy=policy
+    ).status == ("no_known_risk")
 
 
 # --- Properties -----------------------------------------------------------------------------
@@ -442,8 +462,15 @@ def test_the_status_is_always_one_of_the_four_and_reasons_are_listed(data: dict[
 # --- The same result through the CLI, the API and the registry -----------------------------------
 
 CLI_EXAMPLES = [
-    base(indicators=["older_partner", "foster_care"], facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-05-01"}]),
-    base(age_verified=False, indicators=["late_hours"], facts=[{"kind": "prostitution_related_record", "occurred_on": "2026-02-01"}]),
+    base(
+        indicators=["older_partner", "foster_care"],
+        facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-05-01"}],
+    ),
+    base(
+        age_verified=False,
+        indicators=["late_hours"],
+        facts=[{"kind": "prostitution_related_record", "occurred_on": "2026-02-01"}],
+    ),
     base(indicators=["provocative_clothing"], gender="male"),
     base(date_of_birth="2008-06-01", facts=[{"kind": "commercial_sex_involvement", "occurred_on": "2026-07-01"}]),
 ]

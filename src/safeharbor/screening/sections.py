@@ -1,0 +1,35 @@
+"""The youth profile's CSEC section: status history, drafts, re-screening due, family flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from safeharbor import permissions
+from safeharbor.screening import selectors
+from safeharbor.screening.models import Screening
+
+SECTION_ROWS = 5
+
+
+def screening_section(request: HttpRequest, youth: Any) -> dict[str, Any] | None:
+    """Shown to whoever opened the profile (the youth door already decided); bounded queries."""
+    user: Any = request.user
+    last_finalised = (
+        Screening.objects.filter(youth=youth, status=Screening.State.FINALISED).order_by("-assessed_on", "-id").first()
+    )
+    return {
+        "template": "screening/section.html",
+        "title": "CSEC screening",
+        "youth": youth,
+        "changes": list(selectors.status_history(youth)[:SECTION_ROWS]),
+        "drafts": list(
+            Screening.objects.filter(youth=youth, status=Screening.State.DRAFT).order_by("-id")[:SECTION_ROWS]
+        ),
+        "family_flag": youth.pk in selectors.youth_family_exploitation_flag([youth.pk]),
+        "rescreen": selectors.rescreen_due_for(
+            youth=youth, policy=youth.agency.policy([]), last_finalised=last_finalised
+        ),
+        "can_screen": permissions.can_screen_youth(user, youth),
+    }
