@@ -216,3 +216,18 @@ def test_offsets_are_within_the_text_and_match_the_term(text):
 def test_never_raises_on_unicode_up_to_the_limit(text):
     result = language_contract({"text": text}, AgencyPolicy())
     assert isinstance(result["findings"], list)
+
+
+@pytest.mark.django_db
+def test_same_contract_through_the_api(personas, login):
+    from django.urls import reverse
+
+    client = login(personas.worker)
+    url = reverse("api:rules-run", kwargs={"name": "language"})
+    ok = client.post(url, {"text": "She was on the track."}, content_type="application/json")
+    assert ok.status_code == 200
+    assert ok.json()["suggested_indicators"] == ["the_life_lingo"]
+    assert ok.json() == language_contract({"text": "She was on the track."}, AgencyPolicy())
+    too_long = client.post(url, {"text": "a" * (MAX_TEXT + 1)}, content_type="application/json")
+    assert too_long.status_code == 400
+    assert "text" in too_long.json()
