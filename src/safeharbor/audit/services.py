@@ -157,3 +157,25 @@ def audit_log_read(*, user: Any, action: str, filter_codes: list[str], outcome: 
             outcome=outcome,
             detail={"filters": sorted(filter_codes)},
         )
+
+
+def verify_failure_notify(*, summary: str) -> int:
+    """Tell every active auditor (all agencies) that the nightly check found a broken chain; once a day
+    each. The summary names a seq and what is wrong, never record data. Returns how many were told."""
+    from safeharbor.accounts.models import User
+    from safeharbor.accounts.roles import Role
+    from safeharbor.deadlines.services import notification_send
+
+    day = timezone.now().astimezone(UTC).strftime("%Y%m%d")
+    told = 0
+    auditors = User.objects.filter(is_active=True, role_grants__role=Role.AUDITOR).distinct()
+    for auditor in auditors:
+        sent = notification_send(
+            recipient=auditor,
+            kind="audit.verify_failed",
+            message=f"The nightly audit log check failed: {summary}"[:300],
+            link=reverse("audit:search"),
+            dedupe_key=f"audit.verify_failed:{day}:{auditor.pk}",
+        )
+        told += sent is not None
+    return told

@@ -7,6 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from safeharbor.audit.services import verify_failure_notify
 from safeharbor.audit.verify import anchor_export_head, chain_verify
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,11 @@ def audit_export_head() -> int:
 
 @db_periodic_task(crontab(minute="37", hour="2"))
 def audit_verify_nightly() -> bool:
-    """Nightly: verify the chain against itself and the exported heads; log the outcome."""
+    """Nightly: verify the chain against itself and the exported heads; on a break, tell every auditor."""
     result = chain_verify()
     if result.ok:
         logger.info("%s", result.summary())
     else:
         logger.error("%s", result.summary())
+        verify_failure_notify(summary=result.summary())
     return result.ok

@@ -339,3 +339,18 @@ def test_an_unreadable_anchor_line_fails_verify():
         handle.write("not json\n")
     result = chain_verify()
     assert not result.ok and "line 2" in result.problem
+
+
+def test_nightly_check_tells_every_auditor_once_a_day_when_the_chain_breaks(personas):
+    from safeharbor.audit.tasks import audit_verify_nightly
+    from safeharbor.deadlines.models import Notification
+
+    _events(4)
+    assert audit_verify_nightly.call_local() is True
+    assert not Notification.objects.filter(kind="audit.verify_failed").exists()
+    _raw("UPDATE audit_auditevent SET outcome = %s WHERE seq = %s", ["denied", 2])
+    assert audit_verify_nightly.call_local() is False
+    assert audit_verify_nightly.call_local() is False
+    told = Notification.objects.filter(kind="audit.verify_failed")
+    assert [n.recipient_id for n in told] == [personas.auditor.pk]
+    assert "seq 2" in told.get().message
