@@ -139,7 +139,8 @@ def _stored_recommendation(screening: Screening, policy: AgencyPolicy) -> rules.
             tool_name=result.tool_name, level=result.level, assessed_on=result.assessed_on, policy=policy
         )
     yes = [a.code for a in screening.answers.all() if a.answer == "yes"]
-    facts = [FactInput(f.kind, f.occurred_on, f.source, f.setting, f.relationship) for f in screening.facts.all()]
+    rows = screening.facts.order_by("id")  # the order they were entered, as the contract's input order
+    facts = [FactInput(f.kind, f.occurred_on, f.source, f.setting, f.relationship) for f in rows]
     return screening_recommend(
         youth=screening.youth,
         assessed_on=screening.assessed_on,
@@ -476,7 +477,7 @@ def screening_amend(*, actor: User, screening: Screening, reason: str) -> Screen
                     setting=f.setting,
                     relationship=f.relationship,
                 )
-                for f in original.facts.all()
+                for f in original.facts.order_by("id")
             ]
         )
         external = ExternalToolResult.objects.filter(screening=original).first()
