@@ -264,6 +264,16 @@ def can_decide_web_access(user: Any, access_request: Any) -> bool:
 
 
 @rules.predicate
+def can_view_web_request(user: Any, access_request: Any) -> bool:
+    """The requester, the agency's managers (who decide) and coordinators (who are told)."""
+    return (
+        _signed_in(user)
+        and access_request.agency_id == user.agency_id
+        and (access_request.requested_by_id == user.pk or user.has_role(Role.MANAGER, Role.COORDINATOR))
+    )
+
+
+@rules.predicate
 def can_review_web_usage(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.MANAGER, Role.AUDITOR)
 

@@ -71,14 +71,14 @@ class ServiceKind(models.TextChoices):
     LONG_TERM = rules.LONG_TERM, "Long-term service"
 
 
-ServiceCategory = models.TextChoices(  # type: ignore[misc]
+ServiceCategory = models.TextChoices(  # type: ignore[call-overload]
     "ServiceCategory",
     [
         (code.upper(), (code, rules.CATEGORY_LABELS[code]))
         for code in rules.IMMEDIATE_CATEGORIES + rules.LONG_TERM_CATEGORIES
     ],
 )
-ServiceStatus = models.TextChoices(  # type: ignore[misc]
+ServiceStatus = models.TextChoices(  # type: ignore[call-overload]
     "ServiceStatus", [(code.upper(), (code, rules.STATUS_LABELS[code])) for code in rules.STATUSES]
 )
 

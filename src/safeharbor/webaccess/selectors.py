@@ -1,0 +1,111 @@
+"""Reads of website access, each in a bounded number of queries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safeharbor.core.timeutils import agency_zone
+from safeharbor.webaccess import rules
+from safeharbor.webaccess.models import AccessRequest, ResearchSession, Site
+
+
+def sites_for(*, user: Any, include_inactive: bool = False) -> QuerySet[Site]:
+    qs = Site.objects.filter(agency_id=user.agency_id)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("name", "domain")
+
+
+def my_requests(*, user: Any) -> QuerySet[AccessRequest]:
+    return (
+        AccessRequest.objects.filter(agency_id=user.agency_id, requested_by=user)
+        .select_related("site", "decided_by")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def my_active_approvals(*, user: Any) -> QuerySet[AccessRequest]:
+    return my_requests(user=user).filter(status=rules.APPROVED, expires_at__gt=timezone.now()).order_by("expires_at")
+
+
+def pending_for_decision(*, user: Any) -> QuerySet[AccessRequest]:
+    return (
+        AccessRequest.objects.filter(agency_id=user.agency_id, status=rules.PENDING)
+        .exclude(requested_by=user)
+        .select_related("site", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def request_get(*, user: Any, pk: int) -> AccessRequest | None:
+    return (
+        AccessRequest.objects.filter(agency_id=user.agency_id, pk=pk)
+        .select_related("site", "requested_by", "decided_by", "agency")
+        .first()
+    )
+
+
+def research_for_youth(*, youth: Any) -> QuerySet[ResearchSession]:
+    return (
+        ResearchSession.objects.filter(youth_id=youth.pk)
+        .select_related("site", "worker")
+        .order_by("-performed_at", "-id")
+    )
+
+
+def _day_bounds(day: date, zone: Any) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def usage_requests(
+    *,
+    user: Any,
+    worker_id: int | None = None,
+    site_id: int | None = None,
+    youth_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AccessRequest]:
+    """Every request of the agency with its decision and lapse, filtered. Dates filter the request day."""
+    qs = AccessRequest.objects.filter(agency_id=user.agency_id).select_related("site", "requested_by", "decided_by")
+    zone = agency_zone(user.agency)
+    if worker_id:
+        qs = qs.filter(requested_by_id=worker_id)
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    if youth_id:
+        qs = qs.filter(youth_id=youth_id)
+    if date_from:
+        qs = qs.filter(requested_at__gte=_day_bounds(date_from, zone)[0])
+    if date_to:
+        qs = qs.filter(requested_at__lt=_day_bounds(date_to, zone)[1])
+    return qs.order_by("-requested_at", "-id")
+
+
+def usage_sessions(
+    *,
+    user: Any,
+    worker_id: int | None = None,
+    site_id: int | None = None,
+    youth_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[ResearchSession]:
+    qs = ResearchSession.objects.filter(agency_id=user.agency_id).select_related("site", "worker")
+    zone = agency_zone(user.agency)
+    if worker_id:
+        qs = qs.filter(worker_id=worker_id)
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    if youth_id:
+        qs = qs.filter(youth_id=youth_id)
+    if date_from:
+        qs = qs.filter(performed_at__gte=_day_bounds(date_from, zone)[0])
+    if date_to:
+        qs = qs.filter(performed_at__lt=_day_bounds(date_to, zone)[1])
+    return qs.order_by("-performed_at", "-id")
