@@ -33,7 +33,8 @@ def uswds(form: forms.BaseForm) -> None:
             css = "usa-textarea"
         else:
             css = "usa-input"
-        if form.is_bound and name in form.errors:
+        errors = form._errors  # only errors already found: never trigger validation from here
+        if errors and name in errors:
             css += " usa-input--error"
             widget.attrs["aria-describedby"] = f"{name}-error"
             widget.attrs["aria-invalid"] = "true"

@@ -82,6 +82,7 @@ def youth_create(*, actor: User, worker: User | None = None, start: date | None 
         raise ApplicationError("The assigned person must be a worker of this agency.", field="worker")
     assert actor.agency_id is not None
     youth = Youth(agency_id=actor.agency_id, created_by=actor, **fields)
+    _check_client_id_free(agency_id=actor.agency_id, client_id=youth.state_client_id)
     youth.full_clean()
     with transaction.atomic():
         _check_client_id_free(agency_id=actor.agency_id, client_id=youth.state_client_id)

@@ -41,7 +41,9 @@ def _form_error(form: Any, exc: Exception) -> None:
             for field, errors in exc.error_dict.items():
                 target = field if field in form.fields else None
                 for error in errors:
-                    form.add_error(target, error.messages)
+                    for message in error.messages:
+                        label = field.replace("_", " ").capitalize()
+                        form.add_error(target, message if target or field == "__all__" else f"{label}: {message}")
         else:
             form.add_error(None, exc.messages)
     forms.uswds(form)

@@ -10,7 +10,6 @@ from django.http import Http404
 
 from safeharbor.audit.models import AuditEvent
 from safeharbor.core.errors import ApplicationError, StaleEditError
-from safeharbor.core.testing import factories as f
 from safeharbor.deadlines.models import Notification
 from safeharbor.youth import services
 from safeharbor.youth.models import Assignment, NameKey, Placement, Youth
@@ -89,14 +88,24 @@ def test_alias_add_refused_to_other_worker(personas):
 def test_placement_in_a_group_home_needs_a_facility_and_creates_it_by_name(personas):
     youth = _create(personas)
     with pytest.raises(ApplicationError) as err:
-        services.placement_add(actor=personas.worker, youth=youth, placement_type="group_home", start=dt.date(2025, 3, 1))
+        services.placement_add(
+            actor=personas.worker, youth=youth, placement_type="group_home", start=dt.date(2025, 3, 1)
+        )
     assert err.value.field == "facility_name"
     first = services.placement_add(
-        actor=personas.worker, youth=youth, placement_type="group_home", start=dt.date(2025, 3, 1), facility_name="Cedar House"
+        actor=personas.worker,
+        youth=youth,
+        placement_type="group_home",
+        start=dt.date(2025, 3, 1),
+        facility_name="Cedar House",
     )
     assert first.facility is not None and first.facility.name == "Cedar House"
     second = services.placement_add(
-        actor=personas.worker, youth=youth, placement_type="shelter", start=dt.date(2025, 5, 1), facility_name="cedar house"
+        actor=personas.worker,
+        youth=youth,
+        placement_type="shelter",
+        start=dt.date(2025, 5, 1),
+        facility_name="cedar house",
     )
     first.refresh_from_db()
     assert first.end == dt.date(2025, 4, 30)
@@ -140,7 +149,9 @@ def test_break_glass_grants_24_hours_audited_and_tells_the_supervisor_once(perso
         with pytest.raises(Http404):
             youth_get_for_user(user=personas.other_unit_worker, pk=personas.youth.pk)
         grant = services.break_glass_open(
-            actor=personas.other_unit_worker, youth=personas.youth, reason="Youth at the shelter tonight, need contacts."
+            actor=personas.other_unit_worker,
+            youth=personas.youth,
+            reason="Youth at the shelter tonight, need contacts.",
         )
         assert grant.expires_at == start + dt.timedelta(hours=24)
         assert youth_get_for_user(user=personas.other_unit_worker, pk=personas.youth.pk) == personas.youth
