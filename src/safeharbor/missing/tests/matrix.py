@@ -69,7 +69,7 @@ ROWS = [
     ),
     Row(
         "missing:episode",
-        expect(404),
+        expect(404, other_agency_worker=200),
         kwargs=lambda p: {"pk": make_episode(p, youth=p.other_agency_youth, actor=p.other_agency_worker).pk},
         label="other agency's episode",
     ),
