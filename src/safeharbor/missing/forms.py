@@ -38,7 +38,7 @@ class UswdsMixin:
                 widget.attrs["class"] = css + " usa-input--error"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self._style()
 
     def full_clean(self) -> None:

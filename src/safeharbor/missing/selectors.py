@@ -25,7 +25,10 @@ def episode_get_for_user(*, user: Any, pk: Any, write: bool = False) -> MissingE
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    episode = MissingEpisode.objects.filter(pk=pk, agency_id=getattr(user, "agency_id", None)).first()
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        raise Http404
+    episode = MissingEpisode.objects.filter(pk=pk, agency_id=agency_id).first()
     if episode is None:
         raise Http404("No episode here, or you do not have access to it.")
     youth = youth_get_for_user(
@@ -77,6 +80,8 @@ class DutyLine:
     deadline: Deadline | None
     report: EpisodeReport | None
     notice_code: str = ""
+    form: Any = None  # set by the page: the form to record it, when not yet recorded
+    key: str = ""
 
 
 def episode_duties(*, episode: MissingEpisode) -> dict[str, Any]:

@@ -182,7 +182,7 @@ def episode_report(
                 owner=owner,
                 youth_id=youth.pk,
             )
-        for person in _people_to_tell(owner=owner, actor=actor):
+        for person in _people_to_tell(owner=owner, actor=actor, agency_id=youth.agency_id):
             notification_send(
                 recipient=person,
                 kind="missing_reported",
@@ -194,13 +194,13 @@ def episode_report(
     return episode
 
 
-def _people_to_tell(*, owner: User, actor: User) -> list[User]:
+def _people_to_tell(*, owner: User, actor: User, agency_id: int) -> list[User]:
     people: dict[int, User] = {}
     if owner.unit_id and owner.unit is not None and owner.unit.supervisor is not None:
         people[owner.unit.supervisor.pk] = owner.unit.supervisor
     if owner.pk != actor.pk:
         people[owner.pk] = owner
-    coordinators = User.objects.filter(agency_id=owner.agency_id, is_active=True, role_grants__role=Role.COORDINATOR)
+    coordinators = User.objects.filter(agency_id=agency_id, is_active=True, role_grants__role=Role.COORDINATOR)
     for coordinator in coordinators:
         people[coordinator.pk] = coordinator
     people.pop(actor.pk, None)

@@ -55,8 +55,8 @@ def _episode_page(
             report_forms[key] = form
     for line in data["reports"]:
         key = line.kind if line.kind != ReportKind.NOTICE else f"notice-{line.notice_code}"
-        line.form = report_forms.get(key)  # type: ignore[attr-defined]
-        line.key = key  # type: ignore[attr-defined]
+        line.form = report_forms.get(key)
+        line.key = key
     can_edit = bool(permissions.can_record_missing(request.user, episode.youth))
     in_window = episode.is_missing and episode.window_ends_at > now
     context = {
