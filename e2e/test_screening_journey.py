@@ -11,6 +11,12 @@ import pytest
 STATUS_JS = "s => document.querySelector(\"#recommendation [data-testid='recommended-status']\").innerText === s"
 
 
+def tick(page, code, answer):
+    """Click the visible USWDS radio label, as a person does (the input itself is visually hidden)."""
+    page.locator(f"label[for='ind-{code}-{answer}']").click()
+    assert page.locator(f"#ind-{code}-{answer}").is_checked()
+
+
 def wait_for_status(page, label):
     page.wait_for_function(STATUS_JS, arg=label)
 
@@ -27,12 +33,12 @@ def test_worker_screens_and_supervisor_is_told(page, live_url, demo, sign_in, ax
     assert panel.inner_text() == "No known risk"
     axe_check(page, context="on the screening form")
 
-    page.get_by_label("Yes: In foster care").check()
+    tick(page, "foster_care", "yes")
     wait_for_status(page, "At risk")
-    page.get_by_label("Yes: Branding or tattoo of an exploiter").check()
+    tick(page, "branding_tattoo", "yes")
     wait_for_status(page, "Suspected victim")
     assert "strong_sign" in page.locator("#recommendation").inner_text()
-    page.get_by_label("No: Branding or tattoo of an exploiter").check()
+    tick(page, "branding_tattoo", "no")
     wait_for_status(page, "At risk")
 
     page.get_by_role("button", name="Save and record the determination").click()

@@ -93,7 +93,9 @@ class ChecklistForm(UswdsForm):
 
 
 class FactForm(UswdsForm):
-    kind = forms.ChoiceField(label="What is known", choices=[(c, FACT_LABELS[c]) for c in CONFIRMING_FACTS])
+    kind = forms.ChoiceField(
+        label="What is known", choices=[("", "Choose..."), *[(c, FACT_LABELS[c]) for c in CONFIRMING_FACTS]]
+    )
     occurred_on = forms.DateField(label="Date it occurred", widget=DateInput())
     source = forms.CharField(label="Source", max_length=200, help_text="Report, record, disclosure...")
     setting = forms.ChoiceField(

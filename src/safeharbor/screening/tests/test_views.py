@@ -318,3 +318,14 @@ def test_page_service_and_contract_agree(personas, client, data):
     )
     assert recommended(html) == contract["status"] == saved.recommended_status
     assert saved.recommended_reasons == contract["reasons"]
+
+
+def test_blank_fact_row_is_ignored_when_saving(personas, login):
+    client = login(personas.worker)
+    screening = services.screening_start(actor=personas.worker, youth=personas.youth)
+    blank = {"kind": "", "occurred_on": "", "source": "", "setting": "", "relationship": ""}
+    response = client.post(f"/screening/{screening.pk}/", form_data("late_hours", facts=[blank]))
+    assert response.status_code == 302
+    screening.refresh_from_db()
+    assert screening.recommended_status == "at_risk"
+    assert not screening.facts.exists()
