@@ -61,7 +61,7 @@ ROWS = [
     Row("guidance:notes", NOTES_READ, kwargs=lambda p: {"youth_pk": p.youth.pk}),
     Row(
         "guidance:notes",
-        expect(404),
+        expect(404, other_agency_worker=200),
         kwargs=lambda p: {"youth_pk": p.other_agency_youth.pk},
         label="another agency's youth",
     ),
@@ -75,7 +75,7 @@ ROWS = [
     ),
     Row(
         "guidance:notes",
-        expect(404, worker2=302),
+        expect(404, worker2=302, supervisor=302),
         kwargs=lambda p: {"youth_pk": p.youth2.pk},
         method="post",
         data=lambda p: {"text": "Met with the youth at school."},
