@@ -192,9 +192,6 @@ AUTH_PASSWORD_VALIDATORS = [
 if SAFEHARBOR_ENV == "test":
     # Tests only: a fast hasher (each persona's password would otherwise cost PBKDF2's full work factor).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-if SAFEHARBOR_ENV == "test":
-    # Tests create many users; a deliberately slow hash there buys nothing. Never used outside tests.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
