@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 from safeharbor.core.models import TimeStampedModel
 from safeharbor.screening.codes import INDICATORS, STATUS_LABELS, STATUSES
 
-
 _Date = date  # MdtSession has a field named `date`
 
 

@@ -31,10 +31,8 @@ QUEUE_STATUSES = (Referral.Status.SUBMITTED, Referral.Status.MORE_INFO, Referral
 
 def missing_youth_ids(*, agency_id: int, now: datetime) -> set[int]:
     """Youth currently missing from care or within 72 hours of leaving (the missing app's selector)."""
-    try:
-        from safeharbor.missing.selectors import youth_ids_missing_or_in_window
-    except ImportError:  # the missing app has not published its selector yet: nobody is missing
-        return set()
+    from safeharbor.missing.selectors import youth_ids_missing_or_in_window
+
     return set(youth_ids_missing_or_in_window(agency_id=agency_id, now=now))
 
 

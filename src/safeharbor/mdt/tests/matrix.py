@@ -58,6 +58,15 @@ def _discussion(p: Any) -> dict[str, Any]:
     return {"pk": found["pk"], "referral_pk": found["referral_pk"]}
 
 
+def _discussion_data(p: Any) -> dict[str, Any]:
+    from safeharbor.mdt.models import Referral
+
+    referral = Referral.objects.order_by("-id").first()
+    assert referral is not None
+    prefix = f"youth{referral.pk}"
+    return {f"{prefix}-referral": referral.pk, f"{prefix}-notes": "Fictional notes.", f"{prefix}-decisions": "Agreed."}
+
+
 def _partner_item(p: Any) -> dict[str, Any]:
     session, _ = h.published_session(p)
     return {"pk": h.make_action_item(session, p.partner, p.coordinator).pk}
@@ -95,7 +104,9 @@ ROWS = [
         label="other agency",
     ),
     Row("mdt:referral-detail", REFERRAL_VIEW, kwargs=_referral),
-    Row("mdt:referral-detail", HIDDEN, kwargs=_other_agency_referral, label="other agency"),
+    Row(
+        "mdt:referral-detail", expect(404, other_agency_worker=200), kwargs=_other_agency_referral, label="other agency"
+    ),
     Row("mdt:referral-docx", REFERRAL_VIEW, kwargs=_referral),
     Row(
         "mdt:referral-answer",
@@ -163,7 +174,7 @@ ROWS = [
         COORD_POST,
         kwargs=_discussion,
         method="post",
-        data=lambda p: {"notes": "Fictional notes.", "decisions": "Fictional decision."},
+        data=_discussion_data,
     ),
     Row(
         "mdt:session-action-add",
