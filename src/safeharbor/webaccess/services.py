@@ -308,7 +308,9 @@ def research_session_record(
             'this youth. Ask for access first (handbook 13-19, "Internet").',
             field="site",
         )
-    if approval is not None and performed_at < (approval.decided_at or now):
+    # Times are entered to the minute: the minute of the approval itself counts as within it.
+    approved_minute = (approval.decided_at or now).replace(second=0, microsecond=0) if approval else None
+    if approved_minute is not None and performed_at < approved_minute:
         raise ApplicationError("The research must fall within the approval's period.", field="performed_at")
     session = ResearchSession(
         agency_id=youth.agency_id,
