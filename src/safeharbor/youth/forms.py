@@ -33,7 +33,7 @@ def uswds(form: forms.BaseForm) -> None:
             css = "usa-textarea"
         else:
             css = "usa-input"
-        errors = form._errors  # only errors already found: never trigger validation from here
+        errors = getattr(form, "_errors", None)  # only errors already found: never validate from here
         if errors and name in errors:
             css += " usa-input--error"
             widget.attrs["aria-describedby"] = f"{name}-error"
@@ -105,13 +105,18 @@ class YouthCreateForm(YouthForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user.has_role(Role.SUPERVISOR):
-            self.fields["worker"].queryset = assignable_workers(user)
+            self._worker_field().queryset = assignable_workers(user)
             if not user.has_role(Role.WORKER):
                 self.fields["worker"].required = True
                 self.fields["worker"].help_text = "A worker of a unit you supervise."
         else:
             del self.fields["worker"]
         uswds(self)
+
+    def _worker_field(self) -> forms.ModelChoiceField:
+        field = self.fields["worker"]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field
 
 
 class YouthEditForm(YouthForm):
@@ -144,7 +149,9 @@ class YouthFilterForm(UswdsForm):
             choices.insert(0, ("mine", "My caseload"))
         if user.has_role(Role.SUPERVISOR):
             choices.insert(len(choices) - 1, ("unit", "My unit"))
-        self.fields["scope"].choices = choices
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)
+        scope.choices = choices
 
 
 class DuplicateCheckForm(forms.Form):
@@ -171,7 +178,9 @@ class PlacementForm(UswdsForm):
 
     def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = Facility.objects.filter(agency_id=agency_id).order_by("name")
+        facility = self.fields["facility"]
+        assert isinstance(facility, forms.ModelChoiceField)
+        facility.queryset = Facility.objects.filter(agency_id=agency_id).order_by("name")
 
 
 class PlacementEndForm(UswdsForm):
@@ -186,7 +195,9 @@ class ReassignForm(UswdsForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = assignable_workers(user)
+        worker = self.fields["worker"]
+        assert isinstance(worker, forms.ModelChoiceField)
+        worker.queryset = assignable_workers(user)
 
 
 class BreakGlassForm(UswdsForm):

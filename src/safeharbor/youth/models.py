@@ -31,7 +31,7 @@ class DobVerification(models.TextChoices):
 
 
 # Members named by code, each value a (code, label) pair: the stored value is the code.
-CsecStatus = models.TextChoices(  # type: ignore[misc]
+CsecStatus = models.TextChoices(  # type: ignore[call-overload]
     "CsecStatus", [(code.upper(), (code, STATUS_LABELS[code])) for code in STATUSES]
 )
 

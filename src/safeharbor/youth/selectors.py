@@ -138,11 +138,12 @@ def whom_to_ask(*, agency_id: int, youth_ids: list[int]) -> list[str]:
     names: list[str] = []
     covered: set[int] = set()
     for row in rows:
-        supervisor = row.worker.unit.supervisor if row.worker.unit else None
-        if supervisor is None or row.youth_id in covered:
+        unit = row.worker.unit
+        supervisor = unit.supervisor if unit is not None else None
+        if unit is None or supervisor is None or row.youth_id in covered:
             continue
         covered.add(row.youth_id)
-        label = f"{supervisor.get_full_name() or supervisor.username} (supervisor, {row.worker.unit.name})"
+        label = f"{supervisor.get_full_name() or supervisor.username} (supervisor, {unit.name})"
         if label not in names:
             names.append(label)
     if len(covered) < len(set(youth_ids)):
