@@ -364,15 +364,18 @@ def episode_return_screening_done(*, youth: Youth, screening: Any, actor: User |
     """The screening app calls this when a screening of `youth` is finalised: every returned episode of
     the youth still waiting for its return screening is linked to it, and the duty is met.
 
-    `screening` is any saved object with a pk (the screening app's Screening). Returns the episodes
+    `screening` is any saved object with a pk (the screening app's Screening); when it has a time
+    (finalised_at, screened_at or created_at), only returns up to that time count. Returns the episodes
     linked (often none). Joins the caller's transaction.
     """
+    done_at = _screening_time(screening)
     with transaction.atomic():
-        waiting = list(
-            MissingEpisode.objects.select_for_update().filter(
-                youth_id=youth.pk, returned_at__isnull=False, return_screening_id__isnull=True
-            )
+        waiting_qs = MissingEpisode.objects.select_for_update().filter(
+            youth_id=youth.pk, returned_at__isnull=False, return_screening_id__isnull=True
         )
+        if done_at is not None:
+            waiting_qs = waiting_qs.filter(returned_at__lte=done_at)  # a screening before the return does not count
+        waiting = list(waiting_qs)
         now = timezone.now()
         for episode in waiting:
             episode.return_screening_id = screening.pk

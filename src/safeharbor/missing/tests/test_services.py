@@ -241,3 +241,25 @@ def test_overdue_report_duty_escalates_to_the_supervisor_once(personas):
 def test_the_test_helper_episode_is_in_the_window(personas):
     episode = make_episode(personas)
     assert episode.is_missing
+
+
+def test_a_screening_before_the_return_is_not_the_return_screening(personas):
+    with time_machine.travel(DISCOVERED + timedelta(minutes=5), tick=False):
+        episode = _report(personas)
+    returned = DISCOVERED + timedelta(hours=10)
+    with time_machine.travel(returned + timedelta(minutes=5), tick=False):
+        services.episode_return(actor=personas.worker, episode=episode, returned_at=returned)
+
+    class Earlier:
+        pk = 11
+        finalised_at = returned - timedelta(hours=1)
+
+    class Later:
+        pk = 12
+        finalised_at = returned + timedelta(hours=1)
+
+    assert services.episode_return_screening_done(youth=personas.youth, screening=Earlier()) == []
+    assert [e.pk for e in services.episode_return_screening_done(youth=personas.youth, screening=Later())] == [
+        episode.pk
+    ]
+    assert _duties(episode)["missing.return_screening"].met_at is not None
