@@ -327,3 +327,35 @@ def test_referral_docx_opens_and_holds_the_youth(personas):
     assert p.youth.legal_first_name in cells and p.youth.legal_last_name in cells
     assert "Sunny" in cells and "FIC-0001" in cells and "Runaway history" in cells
     assert p.youth.date_of_birth.strftime("%m/%d/%Y") in cells
+
+
+def test_referral_form_prefills_indicators_from_the_latest_finalised_screening(personas):
+    from django.utils import timezone
+
+    from safeharbor.screening.models import Screening, ScreeningIndicator
+
+    p = personas
+    old = Screening.objects.create(
+        agency=p.agency,
+        youth=p.youth,
+        assessed_on=date(2025, 3, 1),
+        created_by=p.worker,
+        status="finalised",
+        determined_status="at_risk",
+        finalised_at=timezone.now(),
+    )
+    ScreeningIndicator.objects.create(screening=old, code="foster_care", answer="yes")
+    latest = Screening.objects.create(
+        agency=p.agency,
+        youth=p.youth,
+        assessed_on=date(2025, 6, 1),
+        created_by=p.worker,
+        status="finalised",
+        determined_status="suspected_victim",
+        finalised_at=timezone.now(),
+    )
+    ScreeningIndicator.objects.create(screening=latest, code="branding_tattoo", answer="yes")
+    ScreeningIndicator.objects.create(screening=latest, code="late_hours", answer="no")
+    draft = Screening.objects.create(agency=p.agency, youth=p.youth, assessed_on=date(2025, 7, 1), created_by=p.worker)
+    ScreeningIndicator.objects.create(screening=draft, code="recruiting_peers", answer="yes")
+    assert selectors.recorded_indicators(youth_id=p.youth.pk) == ["branding_tattoo"]
