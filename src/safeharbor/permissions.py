@@ -115,14 +115,34 @@ def youth_write_q(user: Any) -> Q:
 def can_view_youth(user: Any, youth: Any) -> bool:
     from safeharbor.youth.models import Youth
 
-    return Youth.objects.filter(youth_read_q(user), pk=youth.pk).exists()
+    return _memo(user, ("view_youth", youth.pk), lambda: Youth.objects.filter(youth_read_q(user), pk=youth.pk).exists())
 
 
 @rules.predicate
 def can_edit_youth(user: Any, youth: Any) -> bool:
     from safeharbor.youth.models import Youth
 
-    return Youth.objects.filter(youth_write_q(user), pk=youth.pk).exists()
+    return _memo(
+        user, ("edit_youth", youth.pk), lambda: Youth.objects.filter(youth_write_q(user), pk=youth.pk).exists()
+    )
+
+
+def _memo(user: Any, key: tuple[str, Any], compute: Any) -> bool:
+    """Remember a record-level answer for the rest of one web request.
+
+    Only the request's own user object (marked by AgencyTimezoneMiddleware) keeps answers, so a page
+    asking the same question from several sections runs one query; user objects held elsewhere (tests,
+    the worker, the CLI) always ask the database.
+    """
+    if not getattr(user, "_sh_request_scoped", False):
+        return bool(compute())
+    cache = getattr(user, "_sh_permission_memo", None)
+    if cache is None:
+        cache = {}
+        user._sh_permission_memo = cache
+    if key not in cache:
+        cache[key] = bool(compute())
+    return bool(cache[key])
 
 
 @rules.predicate
@@ -278,80 +298,6 @@ def can_review_web_usage(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.MANAGER, Role.AUDITOR)
 
 
-# --- Screening ----------------------------------------------------------------------------------
-
-
-@rules.predicate
-def can_screen_youth(user: Any, youth: Any) -> bool:
-    """Screen, determine, amend, record an external tool result: whoever may edit the youth."""
-    return bool(can_edit_youth(user, youth))
-
-
-@rules.predicate
-def can_view_screenings(user: Any, youth: Any) -> bool:
-    """Screenings and CSEC status history: whoever may open the youth."""
-    return bool(can_view_youth(user, youth))
-
-
-@rules.predicate
-def can_view_indicator_catalogue(user: Any) -> bool:
-    return has_caseload_pages(user) or can_administer(user)
-
-
-@rules.predicate
-def can_edit_indicator_catalogue(user: Any) -> bool:
-    """Labels and help text of the agency's indicators (never the codes)."""
-    return _signed_in(user) and user.has_role(Role.ADMIN)
-
-
-# --- Missing --------------------------------------------------------------------------------------
-
-
-@rules.predicate
-def can_record_missing(user: Any, youth: Any) -> bool:
-    """Report an episode and record its reports, notices, return and debrief: who may change the youth."""
-    return bool(can_edit_youth(user, youth))
-
-
-def sees_missing_urgent_panel(user: Any) -> bool:
-    """The 72-hour urgent panel: workers, supervisors, coordinators and managers (their own youth)."""
-    return has_caseload_pages(user)
-
-
-# --- Deadlines ------------------------------------------------------------------------------------
-
-
-def can_use_inbox(user: Any) -> bool:
-    """Every signed-in person has an inbox of their own notifications and duties."""
-    return _signed_in(user)
-
-
-@rules.predicate
-def can_read_notification(user: Any, notification: Any) -> bool:
-    return _signed_in(user) and notification.recipient_id == user.pk
-
-
-# --- Guidance -----------------------------------------------------------------------------------
-
-
-@rules.predicate
-def can_read_guidance(user: Any) -> bool:
-    """Glossary, myths, strategies, needs, legal basis, the policy handbook: no case data, so every
-    signed-in person reads them, partners included (it is public knowledge they share in MDTs)."""
-    return _signed_in(user)
-
-
-@rules.predicate
-def can_edit_guidance(user: Any) -> bool:
-    return _signed_in(user) and user.has_role(Role.ADMIN)
-
-
-@rules.predicate
-def can_check_language(user: Any) -> bool:
-    """The live language check reads only the text sent to it; anyone signed in who writes text."""
-    return _signed_in(user)
-
-
 # --- MDT --------------------------------------------------------------------------------------
 
 
@@ -454,6 +400,80 @@ def has_mdt_meetings(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.PARTNER)
 
 
+# --- Screening ----------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_screen_youth(user: Any, youth: Any) -> bool:
+    """Screen, determine, amend, record an external tool result: whoever may edit the youth."""
+    return bool(can_edit_youth(user, youth))
+
+
+@rules.predicate
+def can_view_screenings(user: Any, youth: Any) -> bool:
+    """Screenings and CSEC status history: whoever may open the youth."""
+    return bool(can_view_youth(user, youth))
+
+
+@rules.predicate
+def can_view_indicator_catalogue(user: Any) -> bool:
+    return has_caseload_pages(user) or can_administer(user)
+
+
+@rules.predicate
+def can_edit_indicator_catalogue(user: Any) -> bool:
+    """Labels and help text of the agency's indicators (never the codes)."""
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+# --- Missing --------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_record_missing(user: Any, youth: Any) -> bool:
+    """Report an episode and record its reports, notices, return and debrief: who may change the youth."""
+    return bool(can_edit_youth(user, youth))
+
+
+def sees_missing_urgent_panel(user: Any) -> bool:
+    """The 72-hour urgent panel: workers, supervisors, coordinators and managers (their own youth)."""
+    return has_caseload_pages(user)
+
+
+# --- Deadlines ------------------------------------------------------------------------------------
+
+
+def can_use_inbox(user: Any) -> bool:
+    """Every signed-in person has an inbox of their own notifications and duties."""
+    return _signed_in(user)
+
+
+@rules.predicate
+def can_read_notification(user: Any, notification: Any) -> bool:
+    return _signed_in(user) and notification.recipient_id == user.pk
+
+
+# --- Guidance -----------------------------------------------------------------------------------
+
+
+@rules.predicate
+def can_read_guidance(user: Any) -> bool:
+    """Glossary, myths, strategies, needs, legal basis, the policy handbook: no case data, so every
+    signed-in person reads them, partners included (it is public knowledge they share in MDTs)."""
+    return _signed_in(user)
+
+
+@rules.predicate
+def can_edit_guidance(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+@rules.predicate
+def can_check_language(user: Any) -> bool:
+    """The live language check reads only the text sent to it; anyone signed in who writes text."""
+    return _signed_in(user)
+
+
 # --- Administration ---------------------------------------------------------------------------
 
 
@@ -481,6 +501,12 @@ def may_skip_mfa(user: Any) -> bool:
         and not user.is_superuser
         and not user.roles.intersection(ALWAYS_MFA)
     )
+
+
+@rules.predicate
+def can_hold_api_token(user: Any) -> bool:
+    """Staff of an agency may use the API with a personal token; outside partners use the pages only."""
+    return _signed_in(user) and not user.has_role(Role.PARTNER)
 
 
 @rules.predicate

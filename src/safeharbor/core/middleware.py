@@ -58,6 +58,9 @@ class AgencyTimezoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Lets permissions.py remember record-level answers for this request only.
+            user._sh_request_scoped = True
         if user is not None and user.is_authenticated and user.agency_id:
             timezone.activate(agency_zone(user.agency))
         else:
