@@ -510,6 +510,12 @@ def can_hold_api_token(user: Any) -> bool:
 
 
 @rules.predicate
+def can_hold_api_token(user: Any) -> bool:
+    """Staff of an agency may use the API with a personal token; outside partners use the pages only."""
+    return _signed_in(user) and not user.has_role(Role.PARTNER)
+
+
+@rules.predicate
 def can_end_user_sessions(actor: Any, user: Any) -> bool:
     """An IT admin ends the sessions of another user of their own agency (their own end at sign-out)."""
     return can_administer(actor) and user.agency_id == actor.agency_id and user.pk != actor.pk

@@ -271,3 +271,27 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 
 def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+# --- API tokens ------------------------------------------------------------------------------------
+
+
+def api_token_issue(*, user: User) -> str:
+    """Issue a new API token to a user who has passed the second factor (the old one stops working).
+
+    The MFA middleware only lets verified sessions reach the page that calls this, so a token is never
+    issued on the password alone. Audited; the key itself is never logged.
+    """
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        audit_record(actor=user, action="auth.api_token_issue", obj=user)
+    return str(token.key)
+
+
+def api_token_exists(*, user: User) -> bool:
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).exists()

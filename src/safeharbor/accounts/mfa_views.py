@@ -150,3 +150,15 @@ def user_sessions(request: HttpRequest, pk: int) -> HttpResponse:
         ended = user_sessions_end(actor=actor, user=target)
     context = {"target": target, "open_sessions": user_session_count(user=target), "ended": ended}
     return render(request, "accounts/sessions/user_sessions.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token(request: HttpRequest) -> HttpResponse:
+    """A verified user makes a personal API token; it is shown once, on the answer to the POST."""
+    user: Any = request.user
+    if not permissions.can_hold_api_token(user):
+        raise PermissionDenied
+    key = mfa.api_token_issue(user=user) if request.method == "POST" else None
+    context = {"key": key, "has_token": key is not None or mfa.api_token_exists(user=user)}
+    return render(request, "accounts/mfa/api_token.html", context)

@@ -9,6 +9,9 @@ ROWS = [
     Row("accounts:mfa-verify", expect(302)),
     Row("accounts:mfa-enrol", expect(200)),
     Row("accounts:mfa-recovery-codes", expect(200)),
+    # A personal API token (issued only to a session that passed the second factor): not partners.
+    Row("accounts:api-token", expect(200, partner=403)),
+    Row("accounts:api-token", expect(200, partner=403), method="post", label="issue"),
     # Ending a user's sessions: IT admins, users of their own agency, not themselves.
     Row("accounts:user-sessions", expect(403, admin=200), kwargs=lambda p: {"pk": p.worker.pk}),
     Row(

@@ -244,8 +244,7 @@ def test_sixth_password_is_refused_even_when_right(personas: Any, client: Any) -
 
 @pytest.mark.parametrize(("minutes", "status"), [(29, 403), (31, 302)])
 def test_lockout_lasts_thirty_minutes(personas: Any, client: Any, minutes: int, status: int) -> None:
-    """Locked for 30 minutes after the 5th failure (an attempt while locked counts as a failure too,
-    so the 30 minutes run from the last attempt)."""
+    """Locked for 30 minutes after the 5th failure, then the right password works again."""
     with time_machine.travel(T0, tick=False) as clock:
         for _ in range(5):
             password_sign_in(client, "worker", "a-wrong-password-of-some-length")
@@ -272,3 +271,25 @@ def test_held_page_keeps_where_the_user_was_going(personas: Any, client: Any) ->
     assert next_url == target
     done = client.post(reverse("accounts:mfa-verify"), {"otp_token": code_for(device), "next": next_url})
     assert done["Location"] == target
+
+
+def test_api_token_is_issued_only_after_the_second_factor(personas: Any, client: Any) -> None:
+    device = give_authenticator(personas.worker)
+    password_sign_in(client, "worker")
+    url = reverse("accounts:api-token")
+    held = client.post(url)
+    assert held.status_code == 302
+    assert held["Location"].startswith(reverse("accounts:mfa-verify"))
+    assert not Token.objects.filter(user=personas.worker).exists()
+    client.post(reverse("accounts:mfa-verify"), {"otp_token": code_for(device)})
+    issued = client.post(url)
+    assert issued.status_code == 200
+    key = Token.objects.get(user=personas.worker).key
+    assert key in issued.content.decode()
+    assert key not in client.get(url).content.decode()  # shown once
+    from django.test import Client
+
+    assert Client().get(reverse("api-schema"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    client.post(url)
+    assert Token.objects.get(user=personas.worker).key != key
+    assert AuditEvent.objects.filter(action="auth.api_token_issue", actor_id=personas.worker.pk).count() == 2
