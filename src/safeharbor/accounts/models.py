@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -45,7 +45,6 @@ class User(AbstractUser):
     # Demo accounts may skip the second factor, and only while DEBUG is on (accounts/mfa.py decides).
     mfa_exempt_in_demo = models.BooleanField(default=False)
 
-    objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -64,7 +63,7 @@ class User(AbstractUser):
         return self.is_active and bool(self.roles.intersection(roles))
 
     def clean(self) -> None:
-        if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:
+        if self.unit is not None and self.agency_id and self.unit.agency_id != self.agency_id:
             raise ValidationError({"unit": "The unit belongs to another agency."})
 
 

@@ -45,17 +45,17 @@ class UserFactory(DjangoModelFactory[User]):
     agency = factory.SubFactory(AgencyFactory)
 
     @factory.post_generation
-    def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
-        self.set_password(extracted or TEST_PASSWORD)
+    def password(obj: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        obj.set_password(extracted or TEST_PASSWORD)
         if create:
-            self.save(update_fields=["password"])
+            obj.save(update_fields=["password"])
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def roles(obj: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         if create and extracted:
             for role in extracted:
-                RoleGrant.objects.create(user=self, role=role)
-            self.__dict__.pop("roles", None)
+                RoleGrant.objects.create(user=obj, role=role)
+            obj.__dict__.pop("roles", None)
 
 
 class PartnerOrganisationFactory(DjangoModelFactory[PartnerOrganisation]):

@@ -40,7 +40,7 @@ def expect(default: int, **overrides: int) -> dict[str, int]:
     unknown = set(overrides) - set(PERSONAS)
     if unknown:
         raise ValueError(f"unknown personas: {sorted(unknown)}")
-    result = {persona: default for persona in PERSONAS}
+    result = dict.fromkeys(PERSONAS, default)
     result["anonymous"] = SIGN_IN
     result.update(overrides)
     return result

@@ -15,9 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeharbor.accounts.models import RoleGrant, Unit, User
-from safeharbor.accounts.roles import Role
+from safeharbor.accounts.roles import ALWAYS_MFA, Role
 from safeharbor.agency.models import Agency
 from safeharbor.care.models import PartnerOrganisation
 from safeharbor.core.demo import DEMO_APPS, DemoContext
@@ -41,15 +42,68 @@ DEMO_USERS: list[tuple[str, str, str, list[str], str | None]] = [
 ]
 
 FIRST_NAMES = [
-    "Amaris", "Bexley", "Calla", "Dariela", "Esmae", "Faelyn", "Giselle", "Halona", "Ilse", "Jessamy",
-    "Kaia", "Liora", "Marisol", "Nerissa", "Odalys", "Paloma", "Quinley", "Rhiannon", "Saoirse", "Tamsin",
-    "Ulani", "Vesper", "Willa", "Xiomara", "Yarrow", "Zinnia", "Anselm", "Brannock", "Caspian", "Dashiell",
-    "Evander", "Florian", "Gideon", "Hollis", "Isandro", "Jory", "Kestrel", "Leander", "Matteo", "Nikolai",
+    "Amaris",
+    "Bexley",
+    "Calla",
+    "Dariela",
+    "Esmae",
+    "Faelyn",
+    "Giselle",
+    "Halona",
+    "Ilse",
+    "Jessamy",
+    "Kaia",
+    "Liora",
+    "Marisol",
+    "Nerissa",
+    "Odalys",
+    "Paloma",
+    "Quinley",
+    "Rhiannon",
+    "Saoirse",
+    "Tamsin",
+    "Ulani",
+    "Vesper",
+    "Willa",
+    "Xiomara",
+    "Yarrow",
+    "Zinnia",
+    "Anselm",
+    "Brannock",
+    "Caspian",
+    "Dashiell",
+    "Evander",
+    "Florian",
+    "Gideon",
+    "Hollis",
+    "Isandro",
+    "Jory",
+    "Kestrel",
+    "Leander",
+    "Matteo",
+    "Nikolai",
 ]
 LAST_NAMES = [
-    "Abernathy", "Beaumont", "Castellanos", "Delacroix", "Everhart", "Fairweather", "Galloway", "Hargrove",
-    "Iverson", "Juarez-Pell", "Kingsley", "Lockhart", "Montclair", "Northcott", "Oyelaran", "Pemberton",
-    "Quillfeather", "Ravenscroft", "Sandoval-Ruiz", "Thistlewood",
+    "Abernathy",
+    "Beaumont",
+    "Castellanos",
+    "Delacroix",
+    "Everhart",
+    "Fairweather",
+    "Galloway",
+    "Hargrove",
+    "Iverson",
+    "Juarez-Pell",
+    "Kingsley",
+    "Lockhart",
+    "Montclair",
+    "Northcott",
+    "Oyelaran",
+    "Pemberton",
+    "Quillfeather",
+    "Ravenscroft",
+    "Sandoval-Ruiz",
+    "Thistlewood",
 ]
 STREET_NAMES = ["Sparrow", "Jinx", "Honey", "Blaze", "Kiki", "Echo", "Roxy", "Dice"]
 FACILITIES = [("Maplewood Youth Home (fictional)", "group_home"), ("Harbor Light Shelter (fictional)", "shelter")]
@@ -79,11 +133,13 @@ class Command(BaseCommand):
     def _base(self) -> DemoContext:
         agency = Agency.objects.filter(slug=DEMO_SLUG).first()
         if agency is not None:
-            users = {u.username: u for u in User.objects.filter(agency=agency)}
+            existing = {u.username: u for u in User.objects.filter(agency=agency)}
             youth = list(Youth.objects.filter(agency=agency).order_by("id"))
-            return DemoContext(agency=agency, users=users, youth=youth, created=False)
+            return DemoContext(agency=agency, users=existing, youth=youth, created=False)
         agency = Agency.objects.create(name="Demo County Family Services (DEMO, fictional)", slug=DEMO_SLUG)
-        org = PartnerOrganisation.objects.create(agency=agency, name="Lantern Youth Advocates (fictional)", city="Demo City")
+        org = PartnerOrganisation.objects.create(
+            agency=agency, name="Lantern Youth Advocates (fictional)", city="Demo City"
+        )
         users: dict[str, User] = {}
         for username, first, last, roles, _unit in DEMO_USERS:
             user = User(
@@ -93,11 +149,17 @@ class Command(BaseCommand):
                 email=f"{username}@demo.invalid",
                 agency=agency,
                 partner_organisation=org if Role.PARTNER in roles else None,
+                # Only while DEBUG is on, and never for partners, auditors and admins (permissions.may_skip_mfa).
+                mfa_exempt_in_demo=True,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
             for role in roles:
                 RoleGrant.objects.create(user=user, role=role)
+            if ALWAYS_MFA.intersection(roles):
+                # These roles can never skip the second factor; `safeharbor demo_code USERNAME` prints
+                # the current code of this demo-only device.
+                TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
             users[username] = user
         north = Unit.objects.create(
             agency=agency, name="North Family Services", supervisor=users["supervisor"], manager=users["manager"]
@@ -141,14 +203,18 @@ class Command(BaseCommand):
             if i % 3 == 0:
                 Alias.objects.create(youth=youth, kind="spelling", name=f"{first[:-1]}e {last}")
             start = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 500))
-            Placement.objects.create(youth=youth, placement_type="relative", start=start - timedelta(days=200), end=start)
+            Placement.objects.create(
+                youth=youth, placement_type="relative", start=start - timedelta(days=200), end=start
+            )
             if i % 4 == 0:
                 facility = facilities[(i // 4) % 2]
                 Placement.objects.create(youth=youth, placement_type=facility.kind, facility=facility, start=start)
             else:
                 Placement.objects.create(youth=youth, placement_type="foster_family", start=start)
             worker = workers[i % 3]
-            Assignment.objects.create(youth=youth, worker=workers[(i + 1) % 3], start=start - timedelta(days=300), end=start)
+            Assignment.objects.create(
+                youth=youth, worker=workers[(i + 1) % 3], start=start - timedelta(days=300), end=start
+            )
             Assignment.objects.create(youth=youth, worker=worker, start=start)
             from safeharbor.youth import search
 

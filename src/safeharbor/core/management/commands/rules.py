@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -55,6 +55,6 @@ class Command(BaseCommand):
             self._fail(f"agency: no agency with slug {slug!r}")
         return agency.policy()
 
-    def _fail(self, message: str) -> Any:
+    def _fail(self, message: str) -> NoReturn:
         sys.stderr.write(message.replace("\n", " ") + "\n")
         sys.exit(2)
