@@ -40,4 +40,5 @@ def test_public_urls_are_few_and_real(db: Any, client: Any) -> None:
     assert names >= PUBLIC_URL_NAMES
     assert len(PUBLIC_URL_NAMES) <= 3
     for name in PUBLIC_URL_NAMES:
-        assert client.get(reverse(name)).status_code == 200
+        # The sign-in page answers 200; single sign-on entry points (when listed) redirect.
+        assert client.get(reverse(name)).status_code in (200, 302), name
