@@ -23,6 +23,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "SECURE_HSTS_SECONDS",
         "SECURE_SSL_REDIRECT",
         "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     ):
         env.pop(name, None)
     env.update(

@@ -160,6 +160,15 @@ def can_reassign_youth(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.SUPERVISOR)
 
 
+def is_outside_partner(user: Any) -> bool:
+    """An outside MDT member with no agency staff role."""
+    return (
+        _signed_in(user)
+        and user.has_role(Role.PARTNER)
+        and not user.has_role(Role.WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.MANAGER, Role.AUDITOR, Role.ADMIN)
+    )
+
+
 def has_caseload_pages(user: Any) -> bool:
     """Workers, supervisors, coordinators and managers work with youth records."""
     return _signed_in(user) and user.has_role(Role.WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.MANAGER)
@@ -501,12 +510,6 @@ def may_skip_mfa(user: Any) -> bool:
         and not user.is_superuser
         and not user.roles.intersection(ALWAYS_MFA)
     )
-
-
-@rules.predicate
-def can_hold_api_token(user: Any) -> bool:
-    """Staff of an agency may use the API with a personal token; outside partners use the pages only."""
-    return _signed_in(user) and not user.has_role(Role.PARTNER)
 
 
 @rules.predicate

@@ -357,6 +357,8 @@ else:
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safeharbor@localhost")
+# The public address of this installation, for links in e-mails (blank: e-mails say "open SafeHarbor").
+SAFEHARBOR_BASE_URL = env_str("SAFEHARBOR_BASE_URL", "").rstrip("/")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 

@@ -7,11 +7,13 @@ the resolver).
 from typing import Any, cast
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from safeharbor.core.views import RuleRunApi
 
-PUBLIC_URL_NAMES = frozenset({"accounts:login"})
+# The single sign-on start and callback must be reachable before sign-in (they redirect to the
+# sign-in page while single sign-on is off).
+PUBLIC_URL_NAMES = frozenset({"accounts:login", "accounts:oidc-start", "accounts:oidc-callback"})
 
 APPS = [
     "agency",
@@ -38,7 +40,7 @@ urlpatterns = [
     *[path(f"{app}/", include(f"safeharbor.{app}.urls")) for app in APPS],
     path("api/v1/", include((cast(Any, api_v1), "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler400 = "safeharbor.core.errorviews.bad_request"

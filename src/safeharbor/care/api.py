@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from safeharbor import permissions
 from safeharbor.care import rules, selectors, services
 from safeharbor.care.models import OrganisationKind, PartnerOrganisation
+from safeharbor.core.api import page_of
 from safeharbor.youth.selectors import require, youth_get_for_user
 
 LONG_TERM = [(c, rules.CATEGORY_LABELS[c]) for c in rules.LONG_TERM_CATEGORIES]
@@ -56,13 +57,14 @@ class PartnerListApi(APIView):
     """Search the partner directory (everyone signed in); add an organisation (coordinator, admin)."""
 
     @extend_schema(
+        operation_id="partners_list",
         parameters=[
             OpenApiParameter("q", str, required=False),
             OpenApiParameter("kind", str, required=False, enum=[c for c, _ in OrganisationKind.choices]),
             OpenApiParameter("service", str, required=False, enum=list(rules.LONG_TERM_CATEGORIES)),
             OpenApiParameter("city", str, required=False),
         ],
-        responses={200: PartnerOutputSerializer(many=True)},
+        responses={200: page_of(PartnerOutputSerializer)},
     )
     def get(self, request: Request) -> Response:
         require(permissions.can_view_partner_directory, request.user, action="care.partner_list")
@@ -72,7 +74,9 @@ class PartnerListApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(PartnerOutputSerializer(page, many=True).data)
 
-    @extend_schema(request=PartnerInputSerializer, responses={201: PartnerOutputSerializer})
+    @extend_schema(
+        operation_id="partners_create", request=PartnerInputSerializer, responses={201: PartnerOutputSerializer}
+    )
     def post(self, request: Request) -> Response:
         require(permissions.can_manage_partner_directory, request.user, action="care.partner_create")
         serializer = PartnerInputSerializer(data=request.data)
@@ -88,12 +92,16 @@ class PartnerDetailApi(APIView):
             raise Http404
         return organisation
 
-    @extend_schema(responses={200: PartnerOutputSerializer})
+    @extend_schema(operation_id="partners_retrieve", responses={200: PartnerOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
         require(permissions.can_view_partner_directory, request.user, action="care.partner_view")
         return Response(PartnerOutputSerializer(self._get(request, pk)).data)
 
-    @extend_schema(request=PartnerInputSerializer(partial=True), responses={200: PartnerOutputSerializer})
+    @extend_schema(
+        operation_id="partners_partial_update",
+        request=PartnerInputSerializer(partial=True),
+        responses={200: PartnerOutputSerializer},
+    )
     def patch(self, request: Request, pk: int) -> Response:
         require(permissions.can_manage_partner_directory, request.user, action="care.partner_update")
         organisation = self._get(request, pk)
@@ -146,7 +154,7 @@ def _partner_or_error(agency_id: int, partner_id: int | None) -> PartnerOrganisa
 class YouthServiceListApi(APIView):
     """A youth's service plan (anyone who may open the youth); add a long-term service (who may change it)."""
 
-    @extend_schema(responses={200: ServiceItemOutputSerializer(many=True)})
+    @extend_schema(responses={200: page_of(ServiceItemOutputSerializer)})
     def get(self, request: Request, youth_id: int) -> Response:
         require(permissions.has_caseload_pages, request.user, action="care.plan_view")
         youth = youth_get_for_user(user=request.user, pk=youth_id, action="care.plan_view")

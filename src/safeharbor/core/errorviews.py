@@ -30,5 +30,7 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     template = loader.get_template("error.html")
-    body = template.render({"status": 500, "title": "Something went wrong", "message": "The error has been logged. Please try again."})
+    body = template.render(
+        {"status": 500, "title": "Something went wrong", "message": "The error has been logged. Please try again."}
+    )
     return HttpResponse(body, status=500)

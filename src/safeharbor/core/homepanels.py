@@ -29,7 +29,7 @@ def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
 
 register(10, "safeharbor.youth.panels:caseload_panel")
 register(90, "safeharbor.audit.panels:auditor_panel")
-register(1, "safeharbor.missing.panels:urgent_panel")
-register(5, "safeharbor.deadlines.panels:my_duties_panel")
 register(30, "safeharbor.mdt.panels:coordinator_panel")
 register(31, "safeharbor.mdt.panels:member_panel")
+register(1, "safeharbor.missing.panels:urgent_panel")
+register(5, "safeharbor.deadlines.panels:my_duties_panel")

@@ -25,10 +25,10 @@ NAV: list[NavEntry] = [
     NavEntry("Partner directory", "care:partner_list", permissions.can_view_partner_directory),
     NavEntry("Open needs", "care:open_needs", permissions.can_view_open_needs),
     NavEntry("Website access", "webaccess:home", permissions.can_view_site_catalogue),
-    NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox),
-    NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
     NavEntry("MDT", "mdt:queue", permissions.is_mdt_coordinator),
     NavEntry("My meetings", "mdt:my-meetings", permissions.has_mdt_meetings),
+    NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
+    NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox),
 ]
 
 

@@ -425,7 +425,15 @@ def screening_finalise(
             )
         if _peer_notice_due(current, determined_status):
             peer_recruitment_notify(youth=youth, screening=current)
+        _meet_return_screening_duty(actor=actor, youth=youth, screening=current)
     return current
+
+
+def _meet_return_screening_duty(*, actor: User, youth: Youth, screening: Screening) -> None:
+    """A screening finalised after a return from missing is that episode's return screening (RULES.md §3)."""
+    from safeharbor.missing.services import episode_return_screening_done
+
+    episode_return_screening_done(youth=youth, screening=screening, actor=actor)
 
 
 def screening_amend(*, actor: User, screening: Screening, reason: str) -> Screening:

@@ -20,7 +20,7 @@ from safeharbor.youth.search import youth_search
 
 
 def _deny_unless(predicate: Any, request: Request, action: str) -> None:
-    selectors.require(predicate, request.user, action=action)
+    selectors.require(predicate, request.user, action=action, partner_404=True)
 
 
 def _validation_error(exc: ValidationError) -> serializers.ValidationError:

@@ -77,10 +77,16 @@ def youth_get_for_user(*, user: Any, pk: Any, write: bool = False, action: str |
     return youth
 
 
-def require(predicate: Any, user: Any, *args: Any, action: str = "access") -> None:
-    """Raise PermissionDenied (audited) unless the predicate holds."""
+def require(predicate: Any, user: Any, *args: Any, action: str = "access", partner_404: bool = False) -> None:
+    """Raise PermissionDenied (audited) unless the predicate holds.
+
+    With `partner_404`, an outside MDT partner gets a 404 instead: for them no youth URL exists outside
+    the MDT packet (RULES.md §4), so the answer does not even say that the page is there.
+    """
     if not predicate(user, *args):
         audit_record(actor=user, action=action, outcome=AuditEvent.Outcome.DENIED)
+        if partner_404 and permissions.is_outside_partner(user):
+            raise Http404
         raise PermissionDenied
 
 

@@ -28,7 +28,7 @@ PAGE_SIZE = 25
 
 
 def _require(predicate: Any, request: HttpRequest, *args: Any, action: str) -> None:
-    selectors.require(predicate, request.user, *args, action=action)
+    selectors.require(predicate, request.user, *args, action=action, partner_404=True)
 
 
 def _form_error(form: Any, exc: Exception) -> None:

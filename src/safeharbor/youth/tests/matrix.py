@@ -13,7 +13,8 @@ from typing import Any
 from safeharbor.core.testing import factories as f
 from safeharbor.core.testing.matrix import API_ANON, Row, expect
 
-NO_PAGE = {"partner": 403, "auditor": 403, "admin": 403}
+# Outside partners get 404 on every youth URL (RULES.md §4): nothing outside the MDT packet exists for them.
+NO_PAGE = {"partner": 404, "auditor": 403, "admin": 403}
 EDIT_NO_PAGE = {"coordinator": 403, "manager": 403, **NO_PAGE}
 CREATE_NO_PAGE = EDIT_NO_PAGE
 WORKERS_ONLY = {"supervisor": 403, **EDIT_NO_PAGE}
