@@ -106,7 +106,9 @@ class Holiday(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField()
     name = models.CharField(max_length=120)
-    closed = models.BooleanField(default=True, help_text="Unticked: the office is open although the calendar says holiday.")
+    closed = models.BooleanField(
+        default=True, help_text="Unticked: the office is open although the calendar says holiday."
+    )
 
     history = HistoricalRecords()
 

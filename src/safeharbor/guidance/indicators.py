@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - one help text per line reads best
 """Plain-words help for each screening indicator code (RULES.md §1), linked from the screening form.
 
 Pure data: the codes are those of `safeharbor.screening.codes`; the text is ours, citing the handbook.

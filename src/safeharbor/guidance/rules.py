@@ -1,4 +1,4 @@
-# ruff: noqa: E501, RUF001 - curly quotes are the subject matter; regex tables read best one per line
+# ruff: noqa: RUF001 - curly quotes are the subject matter; regex tables read best one per line
 """The victim-centred language check of RULES.md §7 (handbook 13-19). Pure: no ORM, no request.
 
 Two kinds of finding:
