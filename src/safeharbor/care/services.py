@@ -19,7 +19,7 @@ from safeharbor.care.directory import HANDBOOK_ORGANISATIONS
 from safeharbor.care.models import PartnerOrganisation, ServiceItem, ServiceStatusChange
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today, agency_zone
-from safeharbor.deadlines.services import deadline_meet, deadline_open
+from safeharbor.deadlines.services import deadline_cancel, deadline_meet, deadline_open
 
 DEADLINE_KIND = "service_item"
 
@@ -220,7 +220,7 @@ def service_item_update(
 ) -> ServiceItem:
     """Change a service item's status (recorded with who and when), its partner, or its notes.
 
-    Moving to completed, declined or not available closes the item's deadline.
+    Completing the item meets its deadline; declined or not available cancels it (not met).
     """
     if not permissions.can_plan_services(actor, item.youth):
         raise PermissionDenied
@@ -269,8 +269,11 @@ def service_item_update(
                 to_status=status_change[1],
                 effective_on=effective_on or today,
             )
-            if status_change[1] in rules.CLOSED_STATUSES:
+            if status_change[1] == "completed":
                 deadline_meet(kind=DEADLINE_KIND, subject=current, actor=actor, met_at=now)
+            elif status_change[1] in rules.CLOSED_STATUSES:
+                # Declined or not available: the duty no longer applies, it was not met.
+                deadline_cancel(kind=DEADLINE_KIND, subject=current, actor=actor, reason_code=status_change[1])
         detail: dict[str, Any] = {"fields": changed}
         if status_change is not None:
             detail["from"], detail["to"] = status_change

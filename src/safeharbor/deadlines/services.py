@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -110,6 +111,41 @@ def deadline_meet(*, kind: str, subject: Any, actor: User | None, met_at: dateti
                 youth_id=deadline.youth_id,
                 agency_id=deadline.agency_id,
                 detail={"kind": kind},
+            )
+    return len(open_rows)
+
+
+def deadline_cancel(*, kind: str, subject: Any, actor: User | None, reason_code: str) -> int:
+    """Cancel every open duty of `kind` on `subject`: the duty no longer applies (it was not met).
+
+    A cancelled duty leaves every list of open duties and the sweep sends no reminder for it.
+    `reason_code` is a short code (for example "declined"), never free text. Returns how many were
+    cancelled.
+    """
+    if not reason_code or len(reason_code) > 60 or not reason_code.replace("_", "").isalnum():
+        raise ValueError("reason_code must be a short code of letters, digits and underscores")
+    subject_type = subject._meta.label_lower
+    when = timezone.now()
+    with transaction.atomic():
+        open_rows = list(
+            Deadline.objects.select_for_update().filter(
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject.pk,
+                met_at__isnull=True,
+                cancelled_at__isnull=True,
+            )
+        )
+        for deadline in open_rows:
+            deadline.cancelled_at = when
+            deadline.save(update_fields=["cancelled_at"])
+            audit_record(
+                actor=actor,
+                action="deadline.cancel",
+                obj=deadline,
+                youth_id=deadline.youth_id,
+                agency_id=deadline.agency_id,
+                detail={"kind": kind, "reason_code": reason_code},
             )
     return len(open_rows)
 
@@ -232,9 +268,14 @@ def _send_email(notification: Notification) -> bool:
 
 
 def notifications_deliver_pending(*, deadline_ids: list[int] | None = None) -> tuple[int, int]:
-    """Send every e-mail row not yet sent (left by a crash or a refused send). Returns (sent, failed)."""
-    pending = Notification.objects.filter(channel=Notification.Channel.EMAIL, sent_at__isnull=True).select_related(
-        "recipient"
+    """Send every e-mail row not yet sent (left by a crash or a refused send). Returns (sent, failed).
+
+    A row whose duty was cancelled meanwhile stays unsent: a cancelled duty sends nothing more.
+    """
+    pending = (
+        Notification.objects.filter(channel=Notification.Channel.EMAIL, sent_at__isnull=True)
+        .filter(Q(deadline__isnull=True) | Q(deadline__cancelled_at__isnull=True))
+        .select_related("recipient")
     )
     if deadline_ids is not None:
         pending = pending.filter(deadline_id__in=deadline_ids)

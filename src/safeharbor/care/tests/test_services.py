@@ -167,3 +167,23 @@ def test_seed_is_idempotent_and_names_no_people(personas):
     names = set(PartnerOrganisation.objects.filter(agency=personas.agency).values_list("name", flat=True))
     assert "Polaris Project" in names
     assert not any("Phelps" in n for n in names)
+
+
+@pytest.mark.parametrize("status", ["declined", "not_available"])
+def test_declined_or_unavailable_item_cancels_its_deadline_not_meets_it(personas, pinned, status):
+    from safeharbor.deadlines.services import deadlines_sweep
+
+    items = immediate_interventions_ensure(youth=personas.youth, determined_at=DETERMINED, actor=personas.worker)
+    service_item_update(actor=personas.worker, item=items[0], status=status)
+    deadline = Deadline.objects.get(kind="service_item", subject_type="care.serviceitem", subject_id=items[0].pk)
+    assert deadline.met_at is None and deadline.met_by is None
+    assert deadline.cancelled_at == dt.datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    cancel = AuditEvent.objects.get(action="deadline.cancel", object_id=str(deadline.pk))
+    assert cancel.detail["reason_code"] == status
+    assert not AuditEvent.objects.filter(action="deadline.meet", object_id=str(deadline.pk)).exists()
+    # long after the due instant, the cancelled duty sends nothing; the others still remind
+    pinned.move_to(dt.datetime(2026, 3, 12, 0, 0, tzinfo=UTC))
+    deadlines_sweep()
+    assert not deadline.notifications.exists()
+    others = Deadline.objects.filter(kind="service_item", subject_id__in=[items[1].pk, items[2].pk])
+    assert all(d.notifications.exists() for d in others)

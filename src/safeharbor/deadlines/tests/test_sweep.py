@@ -148,3 +148,72 @@ def test_sweep_query_count_does_not_grow_with_quiet_duties(personas, django_asse
     with time_machine.travel(NOW, tick=False), django_assert_max_num_queries(6):
         deadlines_sweep()
     assert Deadline.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_cancelled_duty_is_not_met_and_gets_no_reminders(personas):
+    from safeharbor.audit.models import AuditEvent
+    from safeharbor.deadlines.services import deadline_cancel
+
+    duty = _duty(personas, due_at=NOW - timedelta(hours=2))
+    with time_machine.travel(NOW - timedelta(hours=3), tick=False):
+        cancelled = deadline_cancel(
+            kind=duty.kind, subject=personas.youth, actor=personas.worker, reason_code="not_needed"
+        )
+        again = deadline_cancel(kind=duty.kind, subject=personas.youth, actor=personas.worker, reason_code="not_needed")
+    assert (cancelled, again) == (1, 0)
+    duty.refresh_from_db()
+    assert duty.cancelled_at == NOW - timedelta(hours=3)
+    assert duty.met_at is None and duty.met_by is None
+    event = AuditEvent.objects.get(action="deadline.cancel", object_id=str(duty.pk))
+    assert event.actor_id == personas.worker.pk
+    assert event.detail == {"kind": duty.kind, "reason_code": "not_needed"}
+    with time_machine.travel(NOW, tick=False):
+        result = deadlines_sweep()
+    assert result.deadlines == 0
+    assert Notification.objects.count() == 0
+    assert len(mail.outbox) == 0
+    # a cancelled duty cannot be met afterwards
+    assert deadline_meet(kind=duty.kind, subject=personas.youth, actor=personas.worker) == 0
+
+
+@pytest.mark.django_db
+def test_cancel_leaves_a_met_duty_and_other_kinds_alone(personas):
+    from safeharbor.deadlines.services import deadline_cancel
+
+    met = _duty(personas, due_at=NOW, kind="test.met")
+    other = _duty(personas, due_at=NOW, kind="test.other")
+    deadline_meet(kind="test.met", subject=personas.youth, actor=personas.worker)
+    assert deadline_cancel(kind="test.met", subject=personas.youth, actor=None, reason_code="x") == 0
+    met.refresh_from_db()
+    other.refresh_from_db()
+    assert met.met_at is not None and met.cancelled_at is None
+    assert other.cancelled_at is None
+
+
+@pytest.mark.django_db
+def test_cancel_refuses_free_text_reason(personas):
+    from safeharbor.deadlines.services import deadline_cancel
+
+    duty = _duty(personas, due_at=NOW)
+    with pytest.raises(ValueError):
+        deadline_cancel(kind=duty.kind, subject=personas.youth, actor=None, reason_code="the youth said no")
+    duty.refresh_from_db()
+    assert duty.cancelled_at is None
+
+
+@pytest.mark.django_db
+def test_an_email_claimed_before_cancellation_is_not_sent_afterwards(personas):
+    from safeharbor.deadlines.services import deadline_cancel
+
+    duty = _duty(personas, due_at=NOW - timedelta(hours=2))
+    pending = Notification.objects.create(
+        agency=personas.agency, recipient=personas.worker, deadline=duty, channel="email", kind="overdue", message="x"
+    )
+    deadline_cancel(kind=duty.kind, subject=personas.youth, actor=personas.worker, reason_code="declined")
+    with time_machine.travel(NOW, tick=False):
+        deadlines_sweep()
+    assert notifications_deliver_pending() == (0, 0)
+    pending.refresh_from_db()
+    assert pending.sent_at is None
+    assert len(mail.outbox) == 0
