@@ -11,11 +11,21 @@ from django.urls import NoReverseMatch, reverse
 from safeharbor import permissions
 
 
+def _unread_notifications(user: Any) -> int:
+    from safeharbor.deadlines.selectors import unread_count
+
+    return unread_count(user=user)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     label: str
     url_name: str
     visible: Callable[[Any], bool]
+    # A count shown after the label (for example unread notifications); zero shows nothing.
+    badge: Callable[[Any], int] | None = None
+    # What the count means, read by screen readers after the number ("3 unread").
+    badge_label: str = "unread"
 
 
 NAV: list[NavEntry] = [
@@ -28,7 +38,7 @@ NAV: list[NavEntry] = [
     NavEntry("MDT", "mdt:queue", permissions.is_mdt_coordinator),
     NavEntry("My meetings", "mdt:my-meetings", permissions.has_mdt_meetings),
     NavEntry("Guidance", "guidance:index", permissions.can_read_guidance),
-    NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox),
+    NavEntry("Notifications", "deadlines:inbox", permissions.can_use_inbox, badge=_unread_notifications),
 ]
 
 
@@ -42,5 +52,14 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         current = path == url if url == "/" else path.startswith(url)
-        items.append({"label": entry.label, "url": url, "current": current})
+        badge = entry.badge(user) if entry.badge is not None else None
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "current": current,
+                "badge": badge or None,
+                "badge_label": entry.badge_label,
+            }
+        )
     return items
