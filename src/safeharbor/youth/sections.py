@@ -23,13 +23,16 @@ def register(order: int, target: str) -> None:
 
 
 def sections_for(request: HttpRequest, youth: Any) -> list[dict[str, Any]]:
+    """The sections to show, in registered order, except that urgent ones (a section returning
+    "urgent": True, such as a youth missing in the 72-hour window) come first: the profile shows them
+    as a banner under its heading."""
     result = []
     for _, target in sorted(SECTIONS):
         module_name, attr = target.split(":")
         section = getattr(import_module(module_name), attr)(request, youth)
         if section is not None:
             result.append(section)
-    return result
+    return sorted(result, key=lambda section: not section.get("urgent"))
 
 
 # Each app adds its line here.
