@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/plot.py [--clients 8]
 
-Writes benchmarks/results/growth.json (p95 and queries per page at each size, the 10k -> largest ratio)
+Writes benchmarks/results/growth-c<clients>.json (p95 and queries per page at each size, the 10k -> largest ratio)
 and benchmarks/results/growth-p95-c<clients>.png.
 """
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if 10_000 in runs and p95[sizes.index(10_000)] and p95[-1]:
             entry["ratio_largest_over_10k"] = round(p95[-1] / p95[sizes.index(10_000)], 2)
         growth["pages"][page] = entry
-    (RESULTS / "growth.json").write_text(json.dumps(growth, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / f"growth-c{args.clients}.json").write_text(json.dumps(growth, indent=1) + "\n", encoding="utf-8")
 
     import matplotlib
 
@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         ys = growth["pages"][page]["p95_ms"]
         xs = [s for s, y in zip(sizes, ys, strict=True) if y is not None]
-        ax.plot(xs, [y for y in ys if y is not None], marker="o", label=page, linestyle="--" if page == "floor" else "-")
+        ax.plot(
+            xs, [y for y in ys if y is not None], marker="o", label=page, linestyle="--" if page == "floor" else "-"
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("youth in the database")
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     fig.tight_layout()
     out = RESULTS / f"growth-p95-c{args.clients}.png"
     fig.savefig(out)
-    print(f"wrote {out} and {RESULTS / 'growth.json'}")
+    print(f"wrote {out} and growth-c{args.clients}.json")
     return 0
 
 
