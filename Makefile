@@ -39,7 +39,7 @@ run: install
 
 # The whole suite: on SQLite, or on DATABASE_URL when it is set. Browser journeys included.
 test: install
-	SAFEHARBOR_ENV=test $(BIN)/pytest
+	SAFEHARBOR_ENV=test $(BIN)/pytest -n auto
 
 test-fast: install
 	SAFEHARBOR_ENV=test $(BIN)/pytest -m "not e2e"
