@@ -11,7 +11,7 @@ from typing import Any
 
 os.environ.setdefault("SAFEHARBOR_ENV", "test")
 
-import pytest  # noqa: E402
+import pytest
 
 
 @dataclass
