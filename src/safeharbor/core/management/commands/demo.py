@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeharbor.accounts.models import RoleGrant, Unit, User
 from safeharbor.accounts.roles import ALWAYS_MFA, Role
 from safeharbor.agency.models import Agency
+from safeharbor.agency.services import agency_create
 from safeharbor.care.models import PartnerOrganisation
 from safeharbor.core.demo import DEMO_APPS, DemoContext
 from safeharbor.youth.models import Alias, Assignment, Facility, Placement, Youth
@@ -136,7 +137,8 @@ class Command(BaseCommand):
             existing = {u.username: u for u in User.objects.filter(agency=agency)}
             youth = list(Youth.objects.filter(agency=agency).order_by("id"))
             return DemoContext(agency=agency, users=existing, youth=youth, created=False)
-        agency = Agency.objects.create(name="Demo County Family Services (DEMO, fictional)", slug=DEMO_SLUG)
+        # The same path as a real county's agency: default settings, catalogues and directory, audited.
+        agency = agency_create(actor=None, name="Demo County Family Services (DEMO, fictional)", slug=DEMO_SLUG)
         org = PartnerOrganisation.objects.create(
             agency=agency, name="Lantern Youth Advocates (fictional)", city="Demo City"
         )
