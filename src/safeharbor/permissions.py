@@ -524,6 +524,12 @@ def can_end_user_sessions(actor: Any, user: Any) -> bool:
     return can_administer(actor) and user.agency_id == actor.agency_id and user.pk != actor.pk
 
 
+@rules.predicate
+def can_reset_mfa(actor: Any, user: Any) -> bool:
+    """An IT admin resets the second factor of another user of their own agency (never their own)."""
+    return can_administer(actor) and user.agency_id == actor.agency_id and user.pk != actor.pk
+
+
 rules.add_perm("youth.view_youth", can_view_youth)
 rules.add_perm("youth.change_youth", can_edit_youth)
 rules.add_perm("youth.add_youth", can_create_youth)

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -33,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeharbor import permissions
 from safeharbor.accounts.models import User
+from safeharbor.accounts.sessions import user_sessions_end
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
@@ -271,6 +273,27 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 
 def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def mfa_reset(*, actor: User, user: User) -> dict[str, int]:
+    """An IT admin resets another user's second factor, for example after a lost phone. Audited.
+
+    Deletes the user's authenticator apps (confirmed or pending) and recovery codes, and ends their
+    sessions server-side, so at the next sign-in they enrol a new authenticator. API tokens are not
+    touched (they were issued to a verified session and do not live on the phone).
+    Returns how many authenticators, recovery-code sets and sessions were removed.
+    """
+    if not permissions.can_reset_mfa(actor, user):
+        raise PermissionDenied
+    with transaction.atomic():
+        authenticators = TOTPDevice.objects.filter(user=user).count()
+        recovery = StaticDevice.objects.filter(user=user).count()
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()  # and their codes (cascade)
+        sessions = user_sessions_end(actor=actor, user=user)
+        result = {"authenticators": authenticators, "recovery_sets": recovery, "sessions": sessions}
+        audit_record(actor=actor, action="mfa.reset", obj=user, detail=result)
+    return result
 
 
 # --- API tokens ------------------------------------------------------------------------------------

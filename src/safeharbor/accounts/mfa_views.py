@@ -1,4 +1,5 @@
-"""Pages of the second factor (verify, enrol, recovery codes) and the admin's "end this user's sessions"."""
+"""Pages of the second factor (verify, enrol, recovery codes) and the admin's "end this user's sessions"
+and "reset this user's second factor"."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 import django_otp
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -150,6 +152,34 @@ def user_sessions(request: HttpRequest, pk: int) -> HttpResponse:
         ended = user_sessions_end(actor=actor, user=target)
     context = {"target": target, "open_sessions": user_session_count(user=target), "ended": ended}
     return render(request, "accounts/sessions/user_sessions.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """An IT admin resets the second factor of a user of their agency (lost phone): they enrol again."""
+    actor: Any = request.user
+    if not permissions.can_administer(actor):
+        raise PermissionDenied
+    target = User.objects.filter(pk=pk, agency_id=actor.agency_id).first()
+    if target is None or not permissions.can_reset_mfa(actor, target):
+        raise Http404
+    if request.method == "POST":
+        removed = mfa.mfa_reset(actor=actor, user=target)
+        messages.success(
+            request,
+            f"Second factor reset: {removed['authenticators']} authenticator app(s) and "
+            f"{removed['recovery_sets']} set(s) of recovery codes removed, {removed['sessions']} session(s) "
+            "ended. The user sets up a new authenticator at their next sign-in.",
+        )
+        return redirect("accounts:user-mfa-reset", pk=target.pk)
+    context = {
+        "target": target,
+        "has_authenticator": mfa.has_authenticator(target),
+        "recovery_codes_left": mfa.recovery_codes_left(user=target),
+        "open_sessions": user_session_count(user=target),
+    }
+    return render(request, "accounts/mfa/reset.html", context)
 
 
 @login_required

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mfa/recovery-codes/", mfa_views.mfa_recovery_codes, name="mfa-recovery-codes"),
     path("api-token/", mfa_views.api_token, name="api-token"),
     path("users/<int:pk>/sessions/", mfa_views.user_sessions, name="user-sessions"),
+    path("users/<int:pk>/mfa-reset/", mfa_views.user_mfa_reset, name="user-mfa-reset"),
     path("sso/start/", oidc.OidcStartView.as_view(), name="oidc-start"),
     path("sso/callback/", oidc.OidcCallbackView.as_view(), name="oidc-callback"),
 ]

@@ -28,6 +28,29 @@ ROWS = [
         label="other agency's user",
     ),
     Row("accounts:user-sessions", expect(403, admin=404), kwargs=lambda p: {"pk": p.admin.pk}, label="own"),
+    # Resetting a user's second factor (lost phone): IT admins, users of their own agency, not themselves.
+    Row("accounts:user-mfa-reset", expect(403, admin=200), kwargs=lambda p: {"pk": p.worker.pk}),
+    Row(
+        "accounts:user-mfa-reset",
+        expect(403, admin=302),
+        kwargs=lambda p: {"pk": p.worker.pk},
+        method="post",
+        label="reset",
+    ),
+    Row(
+        "accounts:user-mfa-reset",
+        expect(403, admin=404),
+        kwargs=lambda p: {"pk": p.other_agency_worker.pk},
+        label="other agency's user",
+    ),
+    Row("accounts:user-mfa-reset", expect(403, admin=404), kwargs=lambda p: {"pk": p.admin.pk}, label="own"),
+    Row(
+        "accounts:user-mfa-reset",
+        expect(403, admin=404),
+        kwargs=lambda p: {"pk": p.admin.pk},
+        method="post",
+        label="own, post",
+    ),
     # Single sign-on is off by default: both ends send everyone to the sign-in page.
     Row("accounts:oidc-start", expect(302, anonymous=302)),
     Row("accounts:oidc-callback", expect(302, anonymous=302)),
