@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import BURST_ALERT
+from safeharbor.core.exports import spreadsheet_safe
 from safeharbor.core.timeutils import agency_zone
 
 
@@ -91,17 +92,6 @@ EXPORT_HEADER = [
     "detail",
     "hash",
 ]
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection): a leading = + - @ tab
-    or carriage return gets a single quote in front."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def audit_export_rows(*, user: Any, filters: AuditFilters) -> Iterator[list[str]]:

@@ -13,9 +13,6 @@ APPROVED = "approved"
 DENIED = "denied"
 REQUEST_STATUSES: tuple[str, ...] = (PENDING, APPROVED, DENIED)
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
 
 def approval_expires_at(*, approved_at: datetime, days: int) -> datetime:
     """An approval lapses `days` days (elapsed time) after the instant it was given."""
@@ -50,11 +47,3 @@ def normalise_domain(value: str) -> str:
     if text.startswith("www."):
         text = text[4:]
     return text.rstrip(".")
-
-
-def csv_safe(value: object) -> str:
-    """A cell that a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text

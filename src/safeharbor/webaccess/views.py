@@ -18,6 +18,7 @@ from safeharbor import permissions
 from safeharbor.accounts.models import User
 from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
+from safeharbor.core.exports import spreadsheet_safe
 from safeharbor.core.timeutils import agency_zone
 from safeharbor.webaccess import forms, rules, selectors, services
 from safeharbor.webaccess.models import Site
@@ -368,7 +369,7 @@ def review_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     with transaction.atomic():
         audit_record(actor=user, action="webaccess.export", detail={"filters": _filter_codes(filters)})
     writer = csv.writer(_Echo())
-    rows = (writer.writerow([rules.csv_safe(cell) for cell in row]) for row in _export_rows(user, filters))
+    rows = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in _export_rows(user, filters))
     stamp = timezone.now().astimezone(agency_zone(user.agency)).strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="website-usage-{stamp}.csv"'

@@ -15,10 +15,10 @@ from django.urls import reverse
 
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.panels import auditor_panel
-from safeharbor.audit.selectors import spreadsheet_safe
 from safeharbor.audit.services import audit_record
 from safeharbor.audit.tests.helpers import bulk_events
 from safeharbor.audit.verify import chain_verify
+from safeharbor.core.exports import spreadsheet_safe
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from safeharbor.audit.models import AuditEvent
 from safeharbor.core.errors import ApplicationError
+from safeharbor.core.exports import FORMULA_PREFIXES, spreadsheet_safe
 from safeharbor.core.testing import factories as f
 from safeharbor.deadlines.models import Notification
 from safeharbor.webaccess import rules
@@ -244,8 +245,8 @@ def test_site_catalogue_admin_only_and_audited(personas, sites):
 
 @given(st.text(max_size=20))
 def test_csv_safe_never_starts_with_a_formula_character(text):
-    cell = rules.csv_safe(text)
-    assert not cell.startswith(rules.FORMULA_PREFIXES)
+    cell = spreadsheet_safe(text)
+    assert not cell.startswith(FORMULA_PREFIXES)
     assert cell.endswith(text)
 
 
