@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -18,6 +17,7 @@ from safeharbor.audit.forms import AuditSearchForm
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.selectors import AuditFilters, audit_events_for, audit_export_rows
 from safeharbor.audit.services import audit_log_read
+from safeharbor.core.pagination import CappedPaginator
 
 PAGE_SIZE = 50
 
@@ -49,7 +49,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/search.html", {"form": form, "page": None}, status=400)
     filters = form.filters() if form.is_bound else AuditFilters()
     audit_log_read(user=request.user, action="audit.search", filter_codes=filters.codes())
-    page = Paginator(audit_events_for(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    events = audit_events_for(user=request.user, filters=filters)
+    page = CappedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
