@@ -73,7 +73,8 @@ class YouthFactory(DjangoModelFactory[Youth]):
     agency = factory.SubFactory(AgencyFactory)
     legal_first_name = factory.Faker("first_name")
     legal_last_name = factory.Faker("last_name")
-    date_of_birth = factory.Faker("date_between", start_date=dt.date(2008, 1, 1), end_date=dt.date(2014, 12, 31))
+    # Always a minor of 12 to 16 today, so tests never depend on which random birthday was drawn.
+    date_of_birth = factory.Faker("date_between", start_date="-16y", end_date="-12y")
     dob_verified = True
     dob_verification = "birth_certificate"
     gender = "female"
