@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 
@@ -102,3 +103,23 @@ class SecurityHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse input carrying NUL characters with a 400 before any view sees it.
+
+    PostgreSQL cannot store NUL in text, so such input would otherwise fail deep in a query as a 500;
+    no real form or API input ever contains one.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = unquote_plus(request.META.get("QUERY_STRING", ""))
+        body = request.body if request.method in {"POST", "PUT", "PATCH"} else b""
+        if "\x00" in query or b"\x00" in body or b"\\u0000" in body or b"%00" in body:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Input may not contain NUL characters."}, status=400)
+            return HttpResponseBadRequest("Input may not contain NUL characters.")
+        return self.get_response(request)

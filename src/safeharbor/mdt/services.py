@@ -306,7 +306,9 @@ def session_cancel(*, actor: User, session: MdtSession, reason: str) -> MdtSessi
         current.ics_sequence += 1
         current.save()
         slots = list(
-            Slot.objects.select_for_update().filter(session=current, referral__isnull=False).select_related("referral")
+            Slot.objects.select_for_update(of=("self",))
+            .filter(session=current, referral__isnull=False)
+            .select_related("referral")
         )
         for slot in slots:
             referral = slot.referral
@@ -425,7 +427,7 @@ def referral_schedule(*, actor: User, referral: Referral, slot_id: int | None = 
                 )
             slot_id = offer.slot_key
         slot = (
-            Slot.objects.select_for_update()
+            Slot.objects.select_for_update(of=("self",))
             .select_related("session", "referral__referred_by")
             .filter(pk=slot_id, session__agency_id=current.agency_id)
             .first()
