@@ -33,14 +33,26 @@ class UnitFactory(DjangoModelFactory[Unit]):
     name = factory.Sequence(lambda n: f"Unit {n}")
 
 
+def _letters(n: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "ba": a suffix with no digits, as a surname would have."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(ord("a") + r) + out
+        if n == 0:
+            return out
+
+
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Staff names come from their own pool, never Faker's: a page header shows the signed-in user's
+    # name, and tests assert that a youth's (Faker) name is absent from a page.
+    first_name = "Staff"
+    last_name = factory.Sequence(lambda n: f"Member{_letters(n)}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
     agency = factory.SubFactory(AgencyFactory)
 
