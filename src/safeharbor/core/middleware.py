@@ -40,7 +40,11 @@ class SessionPolicyMiddleware:
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?expired=1")
             if not started:
                 request.session["sh_started"] = now.isoformat()
-            request.session["sh_last"] = now.isoformat()
+            # Writing the session row is a database commit: record activity at most once per
+            # SESSION_ACTIVITY_RESOLUTION. The recorded time lags by less than that, so the idle
+            # timeout can only end a session early by that much, never late.
+            if not last or now - datetime.fromisoformat(last) >= settings.SESSION_ACTIVITY_RESOLUTION:
+                request.session["sh_last"] = now.isoformat()
         response = self.get_response(request)
         # A sign-in during this request: both clocks start now, not at the next request.
         user = getattr(request, "user", None)

@@ -16,7 +16,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeharbor.accounts.models import User
@@ -104,6 +106,28 @@ def test_idle_for_31_minutes_sends_the_next_request_to_sign_in(personas: Any) ->
     assert "expired=1" in response["Location"]
     assert not signed_in(client)
     assert AuditEvent.objects.filter(action="auth.sign_out", actor_id=personas.worker.pk).count() == 1
+
+
+def test_activity_is_written_at_most_every_30_seconds_and_the_idle_rule_still_holds(personas: Any) -> None:
+    """Each session write is a commit, so quick successive requests do not rewrite the session row;
+    the idle clock may lag by under 30 s, which can only end a session early, never late."""
+    client = Client()
+    with time_machine.travel(T0, tick=False) as clock:
+        sign_in(client, "worker")
+        clock.shift(timedelta(minutes=1))
+        client.get("/")
+        with CaptureQueriesContext(connection) as queries:
+            clock.shift(timedelta(seconds=10))
+            assert client.get("/").status_code == 200
+        assert not [q for q in queries.captured_queries if 'UPDATE "django_session"' in q["sql"]]
+        with CaptureQueriesContext(connection) as queries:
+            clock.shift(timedelta(seconds=25))  # 35 s after the last recorded activity
+            assert client.get("/").status_code == 200
+        assert [q for q in queries.captured_queries if 'UPDATE "django_session"' in q["sql"]]
+        clock.shift(timedelta(minutes=29, seconds=50))  # 29:50 after the last request
+        assert client.get("/").status_code == 200
+        clock.shift(timedelta(minutes=30, seconds=1))
+        assert goes_to_sign_in(client.get("/"))
 
 
 def test_idle_clock_starts_at_sign_in(personas: Any) -> None:
