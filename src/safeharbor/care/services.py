@@ -5,12 +5,14 @@ Each service runs in one transaction, validates with full_clean() and writes its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from safeharbor import permissions
 from safeharbor.audit.services import audit_record
@@ -19,7 +21,7 @@ from safeharbor.care.directory import HANDBOOK_ORGANISATIONS
 from safeharbor.care.models import PartnerOrganisation, ServiceItem, ServiceStatusChange
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today, agency_zone
-from safeharbor.deadlines.services import deadline_cancel, deadline_meet, deadline_open
+from safeharbor.deadlines.services import deadline_cancel, deadline_meet, deadline_open, deadlines_transfer
 
 DEADLINE_KIND = "service_item"
 
@@ -288,6 +290,59 @@ def service_item_update(
             detail=detail,
         )
     return current
+
+
+def service_items_transfer(*, youth: Any, from_users: Iterable[Any], to_user: Any, actor: Any) -> int:
+    """Give the youth's open service-plan items owned by `from_users` to `to_user` (a reassignment).
+
+    Open means needed, referred or in progress; completed, declined and not-available items keep
+    their owner, as do items of anyone else. Each moved item is audited and keeps its change history.
+    The open duties mirroring the moved items follow them (`deadlines_transfer`), so an item and its
+    duty keep one owner. The caller checks permissions and holds the transaction. Returns how many
+    items moved; a fixed number of queries plus one audit event per item.
+    """
+    departing = [user for user in from_users if user.pk != to_user.pk]
+    if not departing:
+        return 0
+    with transaction.atomic():
+        items = list(
+            ServiceItem.objects.select_for_update()
+            .filter(youth_id=youth.pk, owner_id__in=[user.pk for user in departing], status__in=rules.OPEN_STATUSES)
+            .order_by("id")
+        )
+        if not items:
+            return 0
+        previous = {item.pk: item.owner_id for item in items}
+        now = timezone.now()
+        for item in items:
+            item.owner = to_user
+            item.updated_at = now
+        bulk_update_with_history(
+            items,
+            ServiceItem,
+            ["owner", "updated_at"],
+            default_user=actor,
+            default_change_reason="reassigned",
+            default_date=now,
+        )
+        for item in items:
+            audit_record(
+                actor=actor,
+                action="care.service_transfer",
+                obj=item,
+                youth_id=item.youth_id,
+                agency_id=item.agency_id,
+                detail={"from_user_id": previous[item.pk], "to_user_id": to_user.pk},
+            )
+        deadlines_transfer(
+            youth=youth,
+            from_users=departing,
+            to_user=to_user,
+            actor=actor,
+            kind=DEADLINE_KIND,
+            subject_ids=list(previous),
+        )
+    return len(items)
 
 
 # --- Partner directory -------------------------------------------------------------------------

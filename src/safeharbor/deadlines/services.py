@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +13,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from safeharbor.accounts.models import User
@@ -148,6 +149,120 @@ def deadline_cancel(*, kind: str, subject: Any, actor: User | None, reason_code:
                 detail={"kind": kind, "reason_code": reason_code},
             )
     return len(open_rows)
+
+
+# --- Moving duties to a new worker -------------------------------------------------------------
+
+TRANSFER_CANCEL_REASON = "reassigned"
+
+# Kinds whose duty belongs to a record with its own owner that stays put on a reassignment: the MDT
+# gives an action item to a named person, and only that person (or the coordinator) may complete it,
+# so its reminders stay with them.
+KINDS_KEPT_ON_TRANSFER: frozenset[str] = frozenset({"mdt_action_item"})
+
+
+def _transfer_message(count: int) -> str:
+    if count == 1:
+        return "1 open duty was transferred to you with a new case."
+    return f"{count} open duties were transferred to you with a new case."
+
+
+def _youth_link(youth_id: int) -> str:
+    try:
+        return reverse("youth:detail", args=[youth_id])
+    except NoReverseMatch:
+        return reverse("deadlines:duties")
+
+
+def deadlines_transfer(
+    *,
+    youth: Any,
+    from_users: Iterable[User],
+    to_user: User,
+    actor: User | None,
+    kind: str | None = None,
+    subject_ids: Collection[int] | None = None,
+) -> int:
+    """Give a youth's open duties owned by `from_users` to `to_user` (a reassignment). Returns how
+    many rows changed owner.
+
+    Met and cancelled duties keep their owner, as do other people's duties and the kinds in
+    `KINDS_KEPT_ON_TRANSFER`. `kind` and `subject_ids` narrow the move to some subjects (the care app
+    moves the duties mirroring its service items this way).
+
+    The owner is part of the duty's unique key, so a duty the new owner already holds is not copied:
+    - the new owner's row is open: theirs stays, the departing row is cancelled (reason "reassigned");
+    - the new owner's row is met or cancelled: the departing row stays where it is, since moving it
+      would break the key and cancelling it would drop a live duty;
+    - several departing workers hold the same duty: the earliest due moves, the others are cancelled.
+
+    Reminders already sent stay with their recipient; the sweep then reminds the new owner, whose
+    notifications are separate rows (the recipient is part of their key). The new owner gets one
+    in-app message naming no child. Runs a fixed number of queries plus one audit event per row
+    changed. Call inside the caller's transaction.
+    """
+    from_ids = {user.pk for user in from_users} - {to_user.pk}
+    if not from_ids:
+        return 0
+    with transaction.atomic():
+        rows = Deadline.objects.select_for_update().filter(
+            youth_id=youth.pk, owner_id__in=from_ids, met_at__isnull=True, cancelled_at__isnull=True
+        )
+        if kind is not None:
+            rows = rows.filter(kind=kind)
+        if subject_ids is not None:
+            rows = rows.filter(subject_id__in=list(subject_ids))
+        departing = list(rows.exclude(kind__in=KINDS_KEPT_ON_TRANSFER).order_by("due_at", "id"))
+        if not departing:
+            return 0
+        held: dict[tuple[str, str, int], bool] = {
+            (row.kind, row.subject_type, row.subject_id): row.met_at is None and row.cancelled_at is None
+            for row in Deadline.objects.select_for_update().filter(
+                owner_id=to_user.pk,
+                kind__in={d.kind for d in departing},
+                subject_id__in={d.subject_id for d in departing},
+            )
+        }
+        moved: list[Deadline] = []
+        cancelled: list[Deadline] = []
+        for row in departing:  # earliest due first, so the earliest of duplicates is the one kept
+            key = (row.kind, row.subject_type, row.subject_id)
+            if key not in held:
+                moved.append(row)
+                held[key] = True
+            elif held[key]:
+                cancelled.append(row)
+        if moved:
+            Deadline.objects.filter(pk__in=[row.pk for row in moved]).update(owner_id=to_user.pk)
+        if cancelled:
+            Deadline.objects.filter(pk__in=[row.pk for row in cancelled]).update(cancelled_at=timezone.now())
+        for row in moved:
+            audit_record(
+                actor=actor,
+                action="deadline.transfer",
+                obj=row,
+                youth_id=row.youth_id,
+                agency_id=row.agency_id,
+                detail={"kind": row.kind, "from_user_id": row.owner_id, "to_user_id": to_user.pk},
+            )
+        for row in cancelled:
+            audit_record(
+                actor=actor,
+                action="deadline.cancel",
+                obj=row,
+                youth_id=row.youth_id,
+                agency_id=row.agency_id,
+                detail={"kind": row.kind, "reason_code": TRANSFER_CANCEL_REASON},
+            )
+        if moved:
+            notification_send(
+                recipient=to_user,
+                kind="duties_transferred",
+                message=_transfer_message(len(moved)),
+                link=_youth_link(youth.pk),
+            )
+            sweep_soon()
+    return len(moved)
 
 
 # --- The sweep ----------------------------------------------------------------------------------

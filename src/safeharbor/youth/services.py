@@ -14,9 +14,10 @@ from safeharbor import permissions
 from safeharbor.accounts.models import User
 from safeharbor.accounts.roles import Role
 from safeharbor.audit.services import audit_record
+from safeharbor.care.services import service_items_transfer
 from safeharbor.core.errors import ApplicationError, StaleEditError
 from safeharbor.core.timeutils import agency_today
-from safeharbor.deadlines.services import notification_send
+from safeharbor.deadlines.services import deadlines_transfer, notification_send
 from safeharbor.youth.models import (
     CONGREGATE_TYPES,
     Alias,
@@ -303,7 +304,11 @@ def placement_end(*, actor: User, youth: Youth, placement_id: int, end: date) ->
 
 def youth_reassign(*, actor: User, youth: Youth, worker: User, start: date | None = None) -> Assignment:
     """A supervisor moves a youth to a worker of their unit: the current assignments end the day
-    before, the new one starts (today by default)."""
+    before, the new one starts (today by default).
+
+    The open duties and open service-plan items of the workers whose assignments end here move to the
+    new worker. Duties owned by anyone else (the supervisor, the MDT coordinator) and MDT action items
+    stay with their owners."""
     if not permissions.can_reassign_youth(actor):
         raise PermissionDenied
     _require_edit(actor, youth)
@@ -327,4 +332,9 @@ def youth_reassign(*, actor: User, youth: Youth, worker: User, start: date | Non
         audit_record(
             actor=actor, action="assignment.create", obj=assignment, youth_id=youth.pk, agency_id=youth.agency_id
         )
+        departing = list(User.objects.filter(pk__in={row.worker_id for row in current} - {worker.pk}))
+        # Duties first: this call moves the duties that mirror service items too, so the new worker's
+        # one message counts them; the items then follow with nothing left for their own duty move.
+        deadlines_transfer(youth=youth, from_users=departing, to_user=worker, actor=actor)
+        service_items_transfer(youth=youth, from_users=departing, to_user=worker, actor=actor)
     return assignment
