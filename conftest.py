@@ -12,6 +12,7 @@ from typing import Any
 os.environ.setdefault("SAFEHARBOR_ENV", "test")
 
 import pytest
+from django.utils import timezone
 
 
 @dataclass
@@ -111,6 +112,13 @@ def login(client: Any) -> Any:
 
     def _login(user: Any) -> Any:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        # As the real sign-in does (SessionPolicyMiddleware): both session clocks start at sign-in,
+        # so the first page request is like any other (no extra session write to count).
+        session = client.session
+        now = timezone.now().isoformat()
+        session["sh_started"] = now
+        session["sh_last"] = now
+        session.save()
         return client
 
     return _login
