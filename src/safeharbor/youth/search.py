@@ -8,7 +8,9 @@ Two stages, so it stays fast on a state's worth of records:
    the ones sharing the most keys first; youth with the same date of birth are added.
 2. Scoring: each candidate's names are compared with the query token by token (rapidfuzz), in any
    order (so "Lopez Maria" finds "Maria Lopez"), with nicknames counted as the same name
-   (Alex = Alexandra) and the date of birth raising or lowering the score.
+   (Alex = Alexandra) and the date of birth raising or lowering the score. A name whose upper bound
+   (each token's best partner, without the pairing) cannot beat the youth's best name or reach the
+   threshold is not paired: the answers are those of scoring every name in full.
 
 `youth_search` shows only what the user may open. `duplicate_candidates` looks across the whole
 agency, for the duplicate check on create; its callers must not reveal hidden youth.
@@ -27,7 +29,7 @@ from typing import Any
 
 import jellyfish
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from rapidfuzz import fuzz
 
 from safeharbor import permissions
@@ -271,8 +273,105 @@ def _candidate_ids(*, agency_id: int, query_tokens: list[str], date_of_birth: da
         same_day = Youth.objects.filter(agency_id=agency_id, date_of_birth=date_of_birth)
         if scope is not None:
             same_day = same_day.filter(scope)
-        ids.extend(pk for pk in same_day.values_list("pk", flat=True)[:MAX_CANDIDATES] if pk not in ids)
+        found = set(ids)
+        ids.extend(pk for pk in same_day.values_list("pk", flat=True)[:MAX_CANDIDATES] if pk not in found)
     return ids
+
+
+class _QueryTable:
+    """One query's token similarities, computed once per name token within one search.
+
+    `upper_bound` gives, without pairing tokens, a score that `name_similarity` never exceeds: each
+    token of the shorter side scores at most its best partner (the row maximum), and the mean and
+    minimum of the row maxima bound those of the paired scores (floating-point sums and products
+    are monotone). With one token on the shorter side, the pairing takes that best partner, so the
+    bound is the score itself, computed with the same arithmetic.
+    """
+
+    def __init__(self, query_tokens: list[str]) -> None:
+        self.query = query_tokens
+        self._query_first: dict[str, tuple[float, ...]] = {}
+        self._name_first: dict[str, tuple[float, ...]] = {}
+
+    def _with_query_first(self, token: str) -> tuple[float, ...]:
+        row = self._query_first.get(token)
+        if row is None:
+            row = self._query_first[token] = tuple([token_similarity(q, token) for q in self.query])
+        return row
+
+    def _with_name_first(self, token: str) -> tuple[float, ...]:
+        row = self._name_first.get(token)
+        if row is None:
+            row = self._name_first[token] = tuple([token_similarity(token, q) for q in self.query])
+        return row
+
+    def upper_bound(self, name_tokens: list[str]) -> tuple[float, bool]:
+        """(bound, whether the bound is the exact `name_similarity`)."""
+        query = self.query
+        if not query or not name_tokens:
+            return 0.0, True
+        if len(name_tokens) == 1 and len(query) > 1:
+            return 0.0, True
+        exact = False
+        if len(query) <= len(name_tokens):
+            # The query is the shorter side: each query token's best score over the name's tokens.
+            columns = [self._with_query_first(token) for token in name_tokens]
+            best = list(map(max, *columns)) if len(columns) > 1 else list(columns[0])
+            exact = len(query) == 1
+        else:
+            # The name is the shorter side (two tokens or more): each name token's best over the query.
+            best = [max(self._with_name_first(token)) for token in name_tokens]
+        return 0.5 * (sum(best) / len(best)) + 0.5 * min(best), exact
+
+
+def _best_name(
+    table: _QueryTable, names: list[list[str]], query_dob: date | None, record_dob: date | None, threshold: float
+) -> tuple[float, int]:
+    """`match_score`, skipping the token pairing of names that cannot change the answer.
+
+    A name is not paired when its bound is no more than the best name so far (it cannot come
+    first), or when the bound with the date of birth stays below `threshold` (if that name were
+    the best, the youth would not pass either way). So a youth passes exactly when `match_score`
+    passes it, with the same score and the same name.
+    """
+    if not table.query:
+        return match_score(table.query, names, query_dob, record_dob)
+    adjustment = date_of_birth_adjustment(query_dob, record_dob)
+    best, best_index = 0.0, -1
+    for index, name_tokens in enumerate(names):
+        bound, exact = table.upper_bound(name_tokens)
+        if bound <= best or bound + adjustment < threshold:
+            continue
+        score = bound if exact else name_similarity(table.query, name_tokens)
+        if score > best:
+            best, best_index = score, index
+    return min(100.0, best + adjustment), best_index
+
+
+def _names_and_dates(
+    candidate_ids: list[int],
+) -> tuple[dict[int, list[tuple[str, str, list[str]]]], dict[int, date | None]]:
+    """The candidates' names (in index order) and dates of birth, in one query.
+
+    A youth without name keys (not indexed yet) gets its date of birth from a second query, only then.
+    """
+    names: dict[int, list[tuple[str, str, list[str]]]] = defaultdict(list)
+    dobs: dict[int, date | None] = {}
+    # The date of birth by primary key per name row: a join lets PostgreSQL choose a scan of every youth.
+    date_of_birth = Youth.objects.filter(pk=OuterRef("youth_id")).order_by().values("date_of_birth")[:1]
+    rows = (
+        NameKey.objects.filter(youth_id__in=candidate_ids)
+        .order_by("id")
+        .annotate(record_dob=Subquery(date_of_birth))
+        .values_list("youth_id", "source", "full_name", "tokens", "record_dob")
+    )
+    for youth_id, source, full_name, name_tokens, dob in rows:
+        names[youth_id].append((source, full_name, list(name_tokens)))
+        dobs[youth_id] = dob
+    unnamed = [pk for pk in candidate_ids if pk not in dobs]
+    if unnamed:
+        dobs.update(Youth.objects.filter(pk__in=unnamed).order_by().values_list("pk", "date_of_birth"))
+    return names, dobs
 
 
 def _score(
@@ -280,16 +379,12 @@ def _score(
 ) -> list[Hit]:
     if not candidate_ids:
         return []
-    names: dict[int, list[tuple[str, str, list[str]]]] = defaultdict(list)
-    for youth_id, source, full_name, name_tokens in NameKey.objects.filter(youth_id__in=candidate_ids).values_list(
-        "youth_id", "source", "full_name", "tokens"
-    ):
-        names[youth_id].append((source, full_name, list(name_tokens)))
-    dobs = dict(Youth.objects.filter(pk__in=candidate_ids).values_list("pk", "date_of_birth"))
+    names, dobs = _names_and_dates(candidate_ids)
+    table = _QueryTable(query_tokens)
     hits: list[Hit] = []
     for youth_id in candidate_ids:
         entries = names.get(youth_id, [])
-        score, index = match_score(query_tokens, [e[2] for e in entries], date_of_birth, dobs.get(youth_id))
+        score, index = _best_name(table, [e[2] for e in entries], date_of_birth, dobs.get(youth_id), threshold)
         if score >= threshold:
             source, full_name = (entries[index][0], entries[index][1]) if index >= 0 else ("dob", "")
             hits.append(Hit(youth_id=youth_id, score=round(score, 1), source=source, matched_name=full_name))
