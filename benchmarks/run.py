@@ -45,7 +45,8 @@ from benchmarks.generate import BENCH_PASSWORD, PREFIX, db_url, totp_key_for  # 
 
 HOST = "127.0.0.1"
 DEFAULT_REQUESTS = {1: 40, 8: 15, 32: 6}
-WARMUP = 4
+WARMUP = 2
+WARMUP_CONCURRENCY = 8  # twice the default number of gunicorn workers
 YOUTH_LINK = re.compile(r'href="/youth/(\d+)/"')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -317,10 +318,22 @@ def measure(
                 right_first[1] += 1
                 right_first[0] += bool(found and int(found.group(1)) == expected)
 
-    for w in range(WARMUP):  # warm caches and connections, not measured
+    # Warm-up, not measured: WARMUP rounds of WARMUP_CONCURRENCY simultaneous requests, so that every
+    # gunicorn worker has served this page once (compiled its templates, loaded its caches, opened
+    # its connection). Sequential warm-up requests tend to land on the same worker.
+    def warm(w: int) -> None:
         user, jar = pool[w % len(pool)]
         method, path, body, ctype = page.make(fx, user, 10_000 + w)
         request(port, method, path, jar, body, ctype)
+
+    for round_ in range(WARMUP):
+        threads = [
+            threading.Thread(target=warm, args=(round_ * WARMUP_CONCURRENCY + k,)) for k in range(WARMUP_CONCURRENCY)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
 
     def client_loop(client: int) -> None:
         for i in range(per_client):
