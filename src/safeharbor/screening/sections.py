@@ -31,5 +31,6 @@ def screening_section(request: HttpRequest, youth: Any) -> dict[str, Any] | None
         "rescreen": selectors.rescreen_due_for(
             youth=youth, policy=youth.agency.policy([]), last_finalised=last_finalised
         ),
+        "rescreen_months": youth.agency.rescreen_months,
         "can_screen": permissions.can_screen_youth(user, youth),
     }

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from safeharbor.agency.policy import AgencyPolicy
-from safeharbor.core.timeutils import age_on
+from safeharbor.core.timeutils import age_on, agency_zone
 from safeharbor.screening import rules
 from safeharbor.screening.codes import FAMILY_RELATIONSHIPS, FAMILY_SETTINGS
 from safeharbor.screening.models import (
@@ -92,9 +92,29 @@ def youth_screenings(youth: Any) -> QuerySet[Screening]:
     )
 
 
+RETURNS_CONSIDERED = 20  # the most recent returns from missing; older ones were met by later screenings
+
+
 def rescreen_due_for(*, youth: Any, policy: AgencyPolicy, last_finalised: Screening | None) -> list[rules.RescreenDue]:
+    """Re-screenings due for one youth (RULES.md §2): the periodic one, and one after each return
+    from a missing episode since the last finalised screening. One query.
+
+    A new sign is recorded only on a screening, which is itself the re-screening, so no separate
+    trigger is read for it here."""
+    from safeharbor.missing.models import MissingEpisode
+
     last_on = last_finalised.assessed_on if last_finalised else None
-    return rules.rescreen_due(status=youth.csec_status, last_screened_on=last_on, policy=policy)
+    zone = agency_zone(youth.agency)
+    episodes = (
+        MissingEpisode.objects.filter(youth=youth)
+        .filter(Q(returned_at__isnull=False) | Q(located_at__isnull=False))
+        .order_by("-discovered_at")
+        .values_list("returned_at", "located_at")[:RETURNS_CONSIDERED]
+    )
+    returns = [(returned or located).astimezone(zone).date() for returned, located in episodes]
+    return rules.rescreen_due(
+        status=youth.csec_status, last_screened_on=last_on, policy=policy, returns_from_missing=returns
+    )
 
 
 def fact_ages(youth: Any, facts: Iterable[Any]) -> list[tuple[Any, int | None]]:
