@@ -111,7 +111,7 @@ def rescreen_due_for(*, youth: Any, policy: AgencyPolicy, last_finalised: Screen
         .order_by("-discovered_at")
         .values_list("returned_at", "located_at")[:RETURNS_CONSIDERED]
     )
-    returns = [(returned or located).astimezone(zone).date() for returned, located in episodes]
+    returns = [when.astimezone(zone).date() for returned, located in episodes if (when := returned or located)]
     return rules.rescreen_due(
         status=youth.csec_status, last_screened_on=last_on, policy=policy, returns_from_missing=returns
     )
