@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from safeharbor import permissions
@@ -332,9 +332,79 @@ def youth_reassign(*, actor: User, youth: Youth, worker: User, start: date | Non
         audit_record(
             actor=actor, action="assignment.create", obj=assignment, youth_id=youth.pk, agency_id=youth.agency_id
         )
-        departing = list(User.objects.filter(pk__in={row.worker_id for row in current} - {worker.pk}))
-        # Duties first: this call moves the duties that mirror service items too, so the new worker's
-        # one message counts them; the items then follow with nothing left for their own duty move.
-        deadlines_transfer(youth=youth, from_users=departing, to_user=worker, actor=actor)
-        service_items_transfer(youth=youth, from_users=departing, to_user=worker, actor=actor)
+        # The hand-over happens when the new worker takes the case: now, or for a reassignment dated
+        # later, on its start day (`handovers_due_sweep`), since until then the new worker cannot open
+        # the record and the departing worker still holds the case.
+        if start <= agency_today(youth.agency):
+            departing = list(User.objects.filter(pk__in={row.worker_id for row in current} - {worker.pk}))
+            _hand_over(youth=youth, departing=departing, to_user=worker, actor=actor)
     return assignment
+
+
+def _hand_over(*, youth: Youth, departing: list[User], to_user: User, actor: User | None) -> None:
+    # Duties first: this call moves the duties that mirror service items too, so the new worker's
+    # one message counts them; the items then follow with nothing left for their own duty move.
+    deadlines_transfer(youth=youth, from_users=departing, to_user=to_user, actor=actor)
+    service_items_transfer(youth=youth, from_users=departing, to_user=to_user, actor=actor)
+
+
+HANDOVER_BATCH = 500  # youth per sweep run; the next run takes the rest
+
+
+def handovers_due_sweep() -> int:
+    """Hand over open duties and service items whose owner's assignment to the youth has ended while
+    another worker's has begun (a reassignment dated in the future, reached today). Returns how many
+    youth were handed over. Idempotent: each run looks only at what is still owned by a departed worker.
+
+    Runs a fixed number of queries per agency plus, per youth handed over, those of the transfer.
+    """
+    from safeharbor.agency.models import Agency
+    from safeharbor.care import rules as care_rules
+    from safeharbor.care.models import ServiceItem
+    from safeharbor.deadlines.models import Deadline
+
+    handed = 0
+    for agency in Agency.objects.all():
+        today = agency_today(agency)
+        current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+        ended_for_owner = Assignment.objects.filter(
+            youth_id=OuterRef("youth_id"), worker_id=OuterRef("owner_id"), end__lt=today
+        )
+        still_owner_s = Assignment.objects.filter(
+            current, youth_id=OuterRef("youth_id"), worker_id=OuterRef("owner_id")
+        )
+        stale_duties = (
+            Deadline.objects.filter(agency=agency, youth__isnull=False, met_at__isnull=True, cancelled_at__isnull=True)
+            .filter(Exists(ended_for_owner))
+            .exclude(Exists(still_owner_s))
+            .values_list("youth_id", "owner_id")
+        )
+        stale_items = (
+            ServiceItem.objects.filter(agency=agency, status__in=care_rules.OPEN_STATUSES)
+            .filter(Exists(ended_for_owner))
+            .exclude(Exists(still_owner_s))
+            .values_list("youth_id", "owner_id")
+        )
+        owners_by_youth: dict[int, set[int]] = {}
+        for youth_id, owner_id in [*stale_duties[:HANDOVER_BATCH], *stale_items[:HANDOVER_BATCH]]:
+            owners_by_youth.setdefault(youth_id, set()).add(owner_id)
+        if not owners_by_youth:
+            continue
+        # The worker who holds each youth today (the latest start when several do).
+        holders: dict[int, int] = {}
+        for youth_id, worker_id in (
+            Assignment.objects.filter(current, youth_id__in=list(owners_by_youth)[:HANDOVER_BATCH])
+            .order_by("youth_id", "start", "id")
+            .values_list("youth_id", "worker_id")
+        ):
+            holders[youth_id] = worker_id
+        users = User.objects.in_bulk({*holders.values(), *(o for ids in owners_by_youth.values() for o in ids)})
+        youth_rows = Youth.objects.in_bulk(list(holders))
+        for youth_id, holder_id in holders.items():
+            departing = [users[o] for o in owners_by_youth[youth_id] if o != holder_id and o in users]
+            if not departing:
+                continue
+            with transaction.atomic():
+                _hand_over(youth=youth_rows[youth_id], departing=departing, to_user=users[holder_id], actor=None)
+            handed += 1
+    return handed
