@@ -87,20 +87,24 @@ def deadline_open(
     return deadline
 
 
+def _open_duties_locked(*, kind: str, subject: Any) -> list[Deadline]:
+    """The open duties of `kind` on `subject`, locked for the caller's transaction."""
+    return list(
+        Deadline.objects.select_for_update().filter(
+            kind=kind,
+            subject_type=subject._meta.label_lower,
+            subject_id=subject.pk,
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+    )
+
+
 def deadline_meet(*, kind: str, subject: Any, actor: User | None, met_at: datetime | None = None) -> int:
     """Mark every open duty of `kind` on `subject` as met. Returns how many were met."""
-    subject_type = subject._meta.label_lower
     when = met_at or timezone.now()
     with transaction.atomic():
-        open_rows = list(
-            Deadline.objects.select_for_update().filter(
-                kind=kind,
-                subject_type=subject_type,
-                subject_id=subject.pk,
-                met_at__isnull=True,
-                cancelled_at__isnull=True,
-            )
-        )
+        open_rows = _open_duties_locked(kind=kind, subject=subject)
         for deadline in open_rows:
             deadline.met_at = when
             deadline.met_by = actor
@@ -125,18 +129,9 @@ def deadline_cancel(*, kind: str, subject: Any, actor: User | None, reason_code:
     """
     if not reason_code or len(reason_code) > 60 or not reason_code.replace("_", "").isalnum():
         raise ValueError("reason_code must be a short code of letters, digits and underscores")
-    subject_type = subject._meta.label_lower
     when = timezone.now()
     with transaction.atomic():
-        open_rows = list(
-            Deadline.objects.select_for_update().filter(
-                kind=kind,
-                subject_type=subject_type,
-                subject_id=subject.pk,
-                met_at__isnull=True,
-                cancelled_at__isnull=True,
-            )
-        )
+        open_rows = _open_duties_locked(kind=kind, subject=subject)
         for deadline in open_rows:
             deadline.cancelled_at = when
             deadline.save(update_fields=["cancelled_at"])
