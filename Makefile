@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 VENDOR := src/safeharbor/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The task worker of `make run`: --flush-locks clears Huey locks a killed worker left behind (the deadline
+# sweep itself runs under a lease that expires, docs/operations.md). deadlines/tests/test_crash.py starts
+# the worker with these same flags.
+WORKER_FLAGS := --workers 1 --flush-locks
 
 .PHONY: install run test test-fast e2e lint format demo clean
 
@@ -33,7 +37,7 @@ $(VENDOR)/.installed: node_modules/.installed
 run: install
 	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor migrate --no-input
 	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor demo
-	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor run_huey --workers 1 & WORKER=$$!; \
+	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor run_huey $(WORKER_FLAGS) & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	SAFEHARBOR_ENV=development DEBUG=1 $(BIN)/safeharbor runserver $(HOST):$(PORT)
 

@@ -87,7 +87,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
@@ -212,10 +211,19 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_NAME = "__Host-sh_csrf" if CSRF_COOKIE_SECURE else "sh_csrf"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# django-axes: 5 consecutive failures lock the account for 30 minutes (its defaults are 3 and forever).
+# Sign-in lockout (accounts/lockout.py, docs/security.md "Sign-in lockout"). django-axes: 5 consecutive
+# failures for one username from one address lock that username at that address for 30 minutes (its
+# defaults are 3 and forever), so nobody can lock someone else's account from elsewhere. Across every
+# address, LOGIN_USERNAME_FAILURE_LIMIT failures within the same 30 minutes lock the username everywhere
+# for 30 minutes (a guesser who moves between addresses); that lock is audited and the agency's admins are
+# told. Admins see and lift their users' locks (page accounts:sign-in-locks).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "safeharbor.accounts.lockout.SafeHarborAxesHandler"
+# The client address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost one saw
+# (X-Forwarded-For counted from the right; entries a client adds on the left are never trusted).
+AXES_CLIENT_IP_CALLABLE = "safeharbor.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 # The lock lasts 30 minutes from the fifth failure; tries during the lock do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -223,9 +231,13 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "safeharbor.accounts.views.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
-# The lockout is per account (DESIGN.md): adding the IP would let a guesser reset the count by moving,
-# and locking whole IPs would lock out an office behind one address. Hence W006 is silenced.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 20)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_USERNAME_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured("LOGIN_USERNAME_FAILURE_LIMIT must be greater than LOGIN_FAILURE_LIMIT (>= 1)")
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # --- Second factor (django-otp TOTP + one-time recovery codes), accounts/mfa.py -------------------
 # Every account must pass a second factor. Only the test suite turns this off (force_login sessions);
@@ -238,6 +250,22 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "SafeHarbor")
 OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
 MFA_RECOVERY_CODE_COUNT = 10
+# Enrolling an authenticator needs a one-time enrolment code from an IT admin (or a single sign-on
+# session): the password alone never adds a second factor (accounts/enrolment.py).
+MFA_ENROLMENT_CODE_HOURS = env_int("MFA_ENROLMENT_CODE_HOURS", 72)
+MFA_ENROLMENT_CODE_MAX_TRIES = 5  # wrong codes that void the user's outstanding enrolment code
+if MFA_ENROLMENT_CODE_HOURS < 1:
+    raise ImproperlyConfigured("MFA_ENROLMENT_CODE_HOURS must be positive")
+
+# --- API tokens (accounts/tokens.py) ------------------------------------------------------------
+# A personal API token lives at most API_TOKEN_HOURS (default: the absolute session limit) and never
+# longer than the signed-in session it was made in; sign-out, session expiry, a second-factor reset,
+# a role change and disabling the user end it. Only a SHA-256 of the secret is stored.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)
+API_TOKEN_LIFETIME = timedelta(hours=API_TOKEN_HOURS)
+API_TOKEN_MAX_LIVE = 5  # live tokens per user
+if API_TOKEN_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_HOURS must be positive")
 
 # --- Single sign-on (OpenID Connect, mozilla-django-oidc), accounts/oidc.py ---------------------
 OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
@@ -282,7 +310,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -320,7 +348,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <secret>`: expiry, revocation, session and role checks on every call.
+        "safeharbor.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -358,6 +387,16 @@ else:
         "immediate": env_bool("HUEY_IMMEDIATE", SAFEHARBOR_ENV == "test"),
     }
 
+# The deadline sweep runs under a lease that expires (deadlines/sweeper.py): a worker killed mid-sweep
+# blocks the next sweep for at most SWEEP_LEASE_SECONDS. The watchdog alerts the agency admins when no
+# sweep has completed for SWEEP_STALE_MINUTES (deadlines/health.py, `safeharbor sweep --status`).
+SWEEP_LEASE_SECONDS = env_int("SWEEP_LEASE_SECONDS", 180)
+SWEEP_STALE_MINUTES = env_int("SWEEP_STALE_MINUTES", 10)
+if SWEEP_LEASE_SECONDS < 1 or SWEEP_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("SWEEP_LEASE_SECONDS and SWEEP_STALE_MINUTES must be positive")
+if SWEEP_LEASE_SECONDS >= SWEEP_STALE_MINUTES * 60:
+    raise ImproperlyConfigured("SWEEP_LEASE_SECONDS must be shorter than SWEEP_STALE_MINUTES")
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safeharbor@localhost")
@@ -371,14 +410,33 @@ AUDIT_DB_APPEND_ONLY = env_bool("AUDIT_DB_APPEND_ONLY", SAFEHARBOR_ENV != "test"
 AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(DATA_DIR / "audit-anchors")))
 
 # --- Logging: identifiers only, never a child's name, date of birth or narrative --------------
+# Access logs name the path, never the query string (core/logfilters.py): runserver's `django.server`
+# here, gunicorn's in deploy/gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query_string": {"()": "safeharbor.core.logfilters.StripQueryString"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"level": "INFO", "class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"level": "ERROR"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query_string"],
+        },
+        "django.request": {"level": "ERROR", "filters": ["no_query_string"]},
         "django.db.backends": {"level": "WARNING"},
     },
 }
