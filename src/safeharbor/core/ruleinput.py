@@ -6,12 +6,31 @@ and the API can answer 400 with a field error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from safeharbor.core.timeutils import (
+    OFFSET_REQUIRED_MESSAGE,
+    clock_change_around,
+    wall_time_instants,
+)
+
 _MISSING = object()
+_OFFSETS_REQUIRED: ContextVar[bool] = ContextVar("ruleinput_offsets_required", default=False)
+
+
+@contextmanager
+def offsets_required() -> Iterator[None]:
+    """Within this block `read_datetime` refuses a date-time without a UTC offset (the rules API)."""
+    token = _OFFSETS_REQUIRED.set(True)
+    try:
+        yield
+    finally:
+        _OFFSETS_REQUIRED.reset(token)
 
 
 class RuleInputError(ValueError):
@@ -64,7 +83,18 @@ def parse_date_value(field: str, value: Any) -> date:
 def read_datetime(
     data: Mapping[str, Any], field: str, *, zone: ZoneInfo, required: bool = True, nullable: bool = False
 ) -> datetime | None:
-    """An ISO 8601 instant; a value without an offset is read in `zone`. Returned aware."""
+    """An ISO 8601 date-time, returned aware.
+
+    With a UTC offset or `Z` it is that instant, wherever it comes from. Without one:
+
+    - over HTTP (`POST /api/v1/rules/<name>` runs the contract inside `offsets_required()`) it is
+      refused with OFFSET_REQUIRED_MESSAGE, as every datetime the API accepts: a program can always say
+      which instant it means, and a guess would move deadlines by an hour on the clock-change days;
+    - on the command line (`safeharbor rules NAME`) and for in-process callers it is read as a wall-clock
+      time in `zone`, the agency's, for a person typing at a terminal. A wall time in the hour repeated
+      when the clocks go back (two instants) or skipped when they go forward (none) is refused, naming
+      the field and the offsets to choose from; it is never guessed.
+    """
     value = get(data, field, required=required)
     if value is None:
         if nullable or not required:
@@ -76,9 +106,26 @@ def read_datetime(
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise RuleInputError(field, f"must be an ISO 8601 date-time, got {_show(value)}") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed
+    if parsed.tzinfo is not None:
+        return parsed
+    if _OFFSETS_REQUIRED.get():
+        raise RuleInputError(field, f"{OFFSET_REQUIRED_MESSAGE} Got {_show(value)}.")
+    return _wall_time(field, value, parsed, zone)
+
+
+def _wall_time(field: str, value: str, wall: datetime, zone: ZoneInfo) -> datetime:
+    instants = wall_time_instants(wall, zone)
+    if len(instants) == 1:
+        return instants[0].astimezone(zone)
+    moved_from, moved_to = clock_change_around(wall, zone)
+    change = f"on {wall.date().isoformat()} the clocks in {zone.key} moved from {moved_from:%H:%M} to {moved_to:%H:%M}"
+    if not instants:
+        raise RuleInputError(field, f"{_show(value)} does not exist: {change}")
+    first, second = (instant.astimezone(zone).isoformat() for instant in instants)
+    raise RuleInputError(
+        field,
+        f"{_show(value)} occurs twice: {change}; give its UTC offset: {first} (the first) or {second} (the second)",
+    )
 
 
 def read_int(

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from safeharbor import permissions
 from safeharbor.core import rules_registry
 from safeharbor.core.homepanels import panels_for
-from safeharbor.core.ruleinput import RuleInputError
+from safeharbor.core.ruleinput import RuleInputError, offsets_required
 
 
 @login_required
@@ -23,7 +23,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class RuleRunApi(APIView):
-    """Evaluate one pure rule of RULES.md: a JSON object in, a JSON object out."""
+    """Evaluate one pure rule of RULES.md: a JSON object in, a JSON object out.
+
+    Date-times in the input must carry a UTC offset (or Z); one without is a 400 naming the field
+    (`core.ruleinput.read_datetime`). The command line still reads them on the agency's wall clock.
+    """
 
     class ErrorSerializer(serializers.Serializer[Any]):
         field = serializers.ListField(child=serializers.CharField())
@@ -43,7 +47,8 @@ class RuleRunApi(APIView):
             return Response({"detail": "No such rule."}, status=404)
         user: Any = request.user
         try:
-            result = rules_registry.run(name, request.data, user.agency.policy())
+            with offsets_required():
+                result = rules_registry.run(name, request.data, user.agency.policy())
         except RuleInputError as exc:
             return Response({exc.field: [exc.message]}, status=400)
         return Response(result)

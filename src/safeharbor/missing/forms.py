@@ -6,15 +6,13 @@ from typing import Any
 
 from django import forms
 
+from safeharbor.core.forms import AgencyDateTimeField, AgencyDateTimeInput
 from safeharbor.guidance.widgets import LanguageCheckedTextarea
 from safeharbor.missing.models import EpisodeType
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+class LocalDateTimeInput(AgencyDateTimeInput):
+    """The shared wall-clock input (core/forms.py), kept under its old name for this app's imports."""
 
 
 class UswdsMixin:
@@ -46,8 +44,9 @@ class UswdsMixin:
         self._style()
 
 
-def when(label: str, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, required=required, widget=LocalDateTimeInput(), help_text=help_text)
+def when(label: str, *, required: bool = True, help_text: str = "") -> AgencyDateTimeField:
+    """A time on the agency's wall clock; a time in the repeated autumn hour asks which one is meant."""
+    return AgencyDateTimeField(label=label, required=required, widget=LocalDateTimeInput(), help_text=help_text)
 
 
 class EpisodeReportForm(UswdsMixin, forms.Form):

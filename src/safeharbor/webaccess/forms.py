@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from safeharbor.care.forms import UswdsForm, uswds
+from safeharbor.core.forms import AgencyDateTimeField
 from safeharbor.guidance.widgets import LanguageCheckedTextarea
 from safeharbor.webaccess import rules
 from safeharbor.webaccess.models import AccessLevel, Site
@@ -54,11 +55,7 @@ class DecisionForm(UswdsForm):
 
 
 class ResearchSessionForm(UswdsForm):
-    performed_at = forms.DateTimeField(
-        label="When the research was done",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
+    performed_at = AgencyDateTimeField(label="When the research was done")
     looked_for = forms.CharField(label="What you looked for", max_length=300)
     findings = forms.CharField(
         label="Findings", required=False, max_length=4000, widget=LanguageCheckedTextarea(attrs={"rows": 4})
