@@ -122,3 +122,12 @@ def login(client: Any) -> Any:
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _engine_test_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests of the deadline engine itself open throwaway kinds (`test.*`); the application accepts only
+    the registry's kinds (deadlines.kinds)."""
+    from safeharbor.deadlines import kinds
+
+    monkeypatch.setattr(kinds, "TEST_PREFIXES", ("test.", "extra."))

@@ -462,19 +462,93 @@ def can_read_notification(user: Any, notification: Any) -> bool:
     return _signed_in(user) and notification.recipient_id == user.pk
 
 
+@rules.predicate
+def can_read_duty_ledger(user: Any) -> bool:
+    """The duty ledger (`GET /api/v1/duties/`) holds ids and codes, no narrative: supervisors and
+    managers read their units' duties, auditors their agency's (which ones: duty_ledger_q)."""
+    return _signed_in(user) and user.has_role(Role.SUPERVISOR, Role.MANAGER, Role.AUDITOR)
+
+
+def _youth_of_units(today: date, **unit_filter: Any) -> Q:
+    """Duties about youth currently assigned to a worker of the units matching `unit_filter`."""
+    from safeharbor.youth.models import Assignment
+
+    ids = Assignment.objects.filter(_active_assignments(today), **unit_filter).values("youth_id")
+    return Q(youth_id__in=ids)
+
+
+def duty_ledger_q(user: Any) -> Q:
+    """The duties (Deadline rows) of the ledger a user may read.
+
+    Supervisors: duties owned by a worker of a unit they supervise, or about a youth assigned to one.
+    Managers: the same for the units they manage. Auditors: every duty of their agency. Never another
+    agency's; nothing for anyone else.
+    """
+    if not _signed_in(user):
+        return NOTHING
+    scope = NOTHING
+    if user.has_role(Role.SUPERVISOR):
+        scope |= Q(owner__unit__supervisor_id=user.pk)
+        scope |= _youth_of_units(_today(user), worker__unit__supervisor_id=user.pk)
+    if user.has_role(Role.MANAGER):
+        scope |= Q(owner__unit__manager_id=user.pk)
+        scope |= _youth_of_units(_today(user), worker__unit__manager_id=user.pk)
+    if user.has_role(Role.AUDITOR):
+        scope |= Q(agency_id=user.agency_id)
+    return Q(agency_id=user.agency_id) & scope
+
+
 # --- Guidance -----------------------------------------------------------------------------------
+
+
+# Every entry (glossary term, myth, strategy, need, legal basis, policy document and its sections)
+# belongs to one agency; each agency has its own copy of the shared default text (guidance/defaults.py).
 
 
 @rules.predicate
 def can_read_guidance(user: Any) -> bool:
     """Glossary, myths, strategies, needs, legal basis, the policy handbook: no case data, so every
-    signed-in person reads them, partners included (it is public knowledge they share in MDTs)."""
+    signed-in person reads their agency's, partners included (it is public knowledge they share in MDTs)."""
     return _signed_in(user)
 
 
 @rules.predicate
 def can_edit_guidance(user: Any) -> bool:
-    return _signed_in(user) and user.has_role(Role.ADMIN)
+    """The editing pages exist for admins; which entries they may change: `can_edit_guidance_content`."""
+    if not _signed_in(user):
+        return False
+    return bool(user.has_role(Role.ADMIN))
+
+
+def guidance_read_q(user: Any, *, via: str = "") -> Q:
+    """The guidance content a user may read: their own agency's. `via` reaches the agency through a
+    relation (a policy section: `via="document__"`)."""
+    if not can_read_guidance(user):
+        return NOTHING
+    return Q(**{f"{via}agency_id": user.agency_id})
+
+
+def guidance_write_q(user: Any, *, via: str = "") -> Q:
+    """The guidance content a user may change: an admin, their own agency's only."""
+    if not can_edit_guidance(user):
+        return NOTHING
+    return Q(**{f"{via}agency_id": user.agency_id})
+
+
+@rules.predicate
+def can_view_guidance_content(user: Any, obj: Any) -> bool:
+    """An entry or a policy section of the user's own agency (another agency's is a 404)."""
+    if not can_read_guidance(user):
+        return False
+    return bool(obj.agency_id == user.agency_id)
+
+
+@rules.predicate
+def can_edit_guidance_content(user: Any, obj: Any) -> bool:
+    """An admin changes an entry or writes a new section version of their own agency, never another's."""
+    if not can_edit_guidance(user):
+        return False
+    return bool(obj.agency_id == user.agency_id)
 
 
 @rules.predicate

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from safeharbor.agency.policy import NOTICES_DEFAULT, STRONG_SIGNS_DEFAULT, AgencyPolicy
+from safeharbor.agency.policy import ICWA_NOTICES_DEFAULT, NOTICES_DEFAULT, STRONG_SIGNS_DEFAULT, AgencyPolicy
 
 
 def validate_time_zone(value: str) -> None:
@@ -22,6 +22,10 @@ def default_strong_signs() -> list[str]:
 
 def default_notices() -> list[str]:
     return list(NOTICES_DEFAULT)
+
+
+def default_icwa_notices() -> list[str]:
+    return list(ICWA_NOTICES_DEFAULT)
 
 
 class Agency(models.Model):
@@ -41,6 +45,11 @@ class Agency(models.Model):
     return_debrief_hours = models.PositiveSmallIntegerField(default=72, validators=[MinValueValidator(1)])
     return_screening_hours = models.PositiveSmallIntegerField(default=72, validators=[MinValueValidator(1)])
     notices = models.JSONField(default=default_notices)
+    icwa_notices = models.JSONField(
+        default=default_icwa_notices,
+        blank=True,
+        help_text="Which of the notices apply only to an Indian child (they follow the youth's ICWA status).",
+    )
     # MDT
     mdt_weekday = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(4)])
     mdt_week_of_month = models.PositiveSmallIntegerField(
@@ -58,6 +67,14 @@ class Agency(models.Model):
     webaccess_approval_days = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(1)])
     due_soon_hours = models.PositiveSmallIntegerField(default=4)
     burst_threshold = models.PositiveSmallIntegerField(default=50, validators=[MinValueValidator(1)])
+    duty_escalation_contact = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Told when a duty of someone without a supervisor is overdue (default: the coordinator).",
+    )
 
     history = HistoricalRecords()
 
@@ -82,6 +99,7 @@ class Agency(models.Model):
             return_debrief_hours=self.return_debrief_hours,
             return_screening_hours=self.return_screening_hours,
             notices=tuple(self.notices),
+            icwa_notices=tuple(self.icwa_notices or ()),
             mdt_weekday=self.mdt_weekday,
             mdt_week_of_month=self.mdt_week_of_month,
             mdt_start=self.mdt_start,

@@ -16,7 +16,10 @@ STRONG_SIGNS_DEFAULT: tuple[str, ...] = (
     "recruiting_peers",
 )
 
-NOTICES_DEFAULT: tuple[str, ...] = ("parents_or_guardians", "tribe_if_indian_child")
+# The 24-hour notices of W&I 16501.35 (RULES.md §3); codes are part of the duty kinds
+# (`missing.notice.<code>`). The tribe's notice applies only to an Indian child (ICWA).
+NOTICES_DEFAULT: tuple[str, ...] = ("parents", "tribe")
+ICWA_NOTICES_DEFAULT: tuple[str, ...] = ("tribe",)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class AgencyPolicy:
     return_debrief_hours: int = 72
     return_screening_hours: int = 72
     notices: tuple[str, ...] = NOTICES_DEFAULT
+    icwa_notices: tuple[str, ...] = ICWA_NOTICES_DEFAULT
     # MDT (RULES.md §4; handbook: first Wednesday, 10:00-12:00, one hour per youth)
     mdt_weekday: int = 2  # Monday=0
     mdt_week_of_month: int = 1

@@ -75,17 +75,16 @@ def transition_allowed(current: str, new: str) -> bool:
     return current in STATUSES and new in STATUSES and current != new
 
 
-def immediate_due_at(*, determined_at: datetime, due_days: int, zone: ZoneInfo) -> datetime:
-    """The due instant of an immediate intervention: `due_days` calendar days after the determination,
-    at the same wall-clock time on the agency's calendar (a daylight-saving change does not shift it)."""
+def immediate_due_at(*, determined_at: datetime, due_days: int, zone: ZoneInfo | None = None) -> datetime:
+    """The due instant of an immediate intervention: `due_days` x 24 hours of elapsed time after the
+    determination (RULES.md §3: deadlines are elapsed time; 7 days = 168 h across a daylight-saving
+    change too). `zone` is accepted for callers that show the instant; it does not move it."""
+    del zone
     if determined_at.tzinfo is None:
         raise ValueError("determined_at must be timezone-aware")
     if due_days < 1:
         raise ValueError("due_days must be at least 1")
-    local = determined_at.astimezone(zone)
-    due_date = local.date() + timedelta(days=due_days)
-    due_local = datetime.combine(due_date, local.time().replace(tzinfo=None), tzinfo=zone)
-    return due_local.astimezone(ZoneInfo("UTC"))
+    return determined_at.astimezone(ZoneInfo("UTC")) + timedelta(hours=24 * due_days)
 
 
 def due_at_for_date(*, due_on: date, zone: ZoneInfo) -> datetime:

@@ -6,7 +6,7 @@ Each service runs in one transaction, validates with full_clean() and writes its
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +21,37 @@ from safeharbor.care.directory import HANDBOOK_ORGANISATIONS
 from safeharbor.care.models import PartnerOrganisation, ServiceItem, ServiceStatusChange
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today, agency_zone
-from safeharbor.deadlines.services import deadline_cancel, deadline_meet, deadline_open, deadlines_transfer
+from safeharbor.deadlines import kinds as duty_kinds
+from safeharbor.deadlines.services import (
+    deadline_cancel,
+    deadline_meet,
+    deadline_open,
+    deadlines_transfer,
+    open_duty,
+)
 
-DEADLINE_KIND = "service_item"
+# Every duty kind that mirrors a service item (deadlines.kinds).
+DEADLINE_KINDS: tuple[str, ...] = (*duty_kinds.CARE_IMMEDIATE_KINDS.values(), duty_kinds.CARE_LONG_TERM_KIND)
+
+
+def duty_kind_for(item: ServiceItem) -> str:
+    """The duty kind of a service item: one per immediate intervention, one for long-term services."""
+    if item.kind == rules.IMMEDIATE:
+        return duty_kinds.CARE_IMMEDIATE_KINDS[item.category]
+    return duty_kinds.CARE_LONG_TERM_KIND
+
+
+def _done_at(*, item: ServiceItem, effective_on: date | None, today: date, now: datetime) -> datetime:
+    """When a completion dated `effective_on` was done: now for today; an earlier day counts from its
+    start on the agency's calendar, never before the duty arose."""
+    if effective_on is None or effective_on >= today:
+        return now
+    start = datetime.combine(effective_on, time(0, 0), tzinfo=agency_zone(item.agency)).astimezone(UTC)
+    duty = open_duty(kind=duty_kind_for(item), subject=item)
+    if duty is not None and start < duty.arose_at:
+        return duty.arose_at
+    return start
+
 
 _UNSET: Any = object()
 
@@ -117,12 +145,13 @@ def immediate_interventions_ensure(*, youth: Any, determined_at: datetime, actor
             )
             deadline_open(
                 agency_id=youth.agency_id,
-                kind=DEADLINE_KIND,
+                kind=duty_kind_for(item),
                 subject=item,
                 title=_deadline_title(item),
                 due_at=due_at,
                 owner=owner,
                 youth_id=youth.pk,
+                arose_at=determined_at,
             )
             audit_record(
                 actor=actor,
@@ -184,7 +213,7 @@ def service_item_create(
         if due_at is not None:
             deadline_open(
                 agency_id=youth.agency_id,
-                kind=DEADLINE_KIND,
+                kind=duty_kind_for(item),
                 subject=item,
                 title=_deadline_title(item),
                 due_at=due_at,
@@ -272,10 +301,16 @@ def service_item_update(
                 effective_on=effective_on or today,
             )
             if status_change[1] == "completed":
-                deadline_meet(kind=DEADLINE_KIND, subject=current, actor=actor, met_at=now)
+                deadline_meet(
+                    kind=duty_kind_for(current),
+                    subject=current,
+                    actor=actor,
+                    done_at=_done_at(item=current, effective_on=effective_on, today=today, now=now),
+                    field="effective_on",
+                )
             elif status_change[1] in rules.CLOSED_STATUSES:
                 # Declined or not available: the duty no longer applies, it was not met.
-                deadline_cancel(kind=DEADLINE_KIND, subject=current, actor=actor, reason_code=status_change[1])
+                deadline_cancel(kind=duty_kind_for(current), subject=current, actor=actor, reason_code=status_change[1])
         detail: dict[str, Any] = {"fields": changed}
         if status_change is not None:
             detail["from"], detail["to"] = status_change
@@ -339,7 +374,7 @@ def service_items_transfer(*, youth: Any, from_users: Iterable[Any], to_user: An
             from_users=departing,
             to_user=to_user,
             actor=actor,
-            kind=DEADLINE_KIND,
+            kinds_=DEADLINE_KINDS,
             subject_ids=list(previous),
         )
     return len(items)

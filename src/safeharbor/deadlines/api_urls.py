@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from safeharbor.deadlines.api import DutyListApi
+
+urlpatterns = [
+    path("duties/", DutyListApi.as_view(), name="duties"),
+]

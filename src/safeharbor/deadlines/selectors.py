@@ -16,9 +16,7 @@ from safeharbor.youth.models import Youth
 
 def duties_open_qs(*, user: Any) -> QuerySet[Deadline]:
     """Open duties owned by the user, by due instant: the overdue ones (the earliest) come first."""
-    return Deadline.objects.filter(owner_id=user.pk, met_at__isnull=True, cancelled_at__isnull=True).order_by(
-        "due_at", "id"
-    )
+    return Deadline.objects.filter(owner_id=user.pk, status="open").order_by("due_at", "id")
 
 
 def duty_rows(*, user: Any, deadlines: list[Deadline], now: datetime) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ import os
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,9 +19,10 @@ from django.utils import timezone
 from safeharbor.accounts.models import User
 from safeharbor.agency.models import Agency
 from safeharbor.audit.services import audit_record
+from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_zone
-from safeharbor.deadlines import rules
-from safeharbor.deadlines.models import Deadline, Notification
+from safeharbor.deadlines import kinds, rules
+from safeharbor.deadlines.models import Deadline, DutyStatus, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -58,92 +59,181 @@ def deadline_open(
     due_at: datetime,
     owner: User,
     youth_id: int | None = None,
+    arose_at: datetime | None = None,
 ) -> Deadline:
-    """Open a duty (idempotent per kind, subject and owner): the row is the source of truth.
+    """Open a duty, once per kind and subject: the row is the source of truth (RULES.md §9).
 
-    `subject` is any saved model instance; `title` is plain words without a child's name.
+    When a live (open) or closed (met, not applicable) duty of `kind` already exists on `subject`,
+    that row is returned and nothing changes; only after a cancellation may the duty open again.
+    `kind` is a code of `deadlines.kinds`; `subject` any saved model instance; `title` plain words
+    without a child's name; `arose_at` the event that starts the clock (default: now).
     Call inside the caller's transaction.
     """
-    if timezone.is_naive(due_at):
-        raise ValueError("due_at must be timezone-aware")
+    if not kinds.is_registered(kind):
+        raise ValueError(f"unknown duty kind {kind!r}: add it to deadlines.kinds first")
+    if timezone.is_naive(due_at) or (arose_at is not None and timezone.is_naive(arose_at)):
+        raise ValueError("due_at and arose_at must be timezone-aware")
     subject_type = subject._meta.label_lower
+    rows = Deadline.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject.pk)
     with transaction.atomic():
-        deadline, created = Deadline.objects.get_or_create(
+        existing = rows.exclude(status=DutyStatus.CANCELLED).order_by("-id").first()
+        if existing is not None:
+            return existing
+        deadline = Deadline(
+            agency_id=agency_id,
             kind=kind,
             subject_type=subject_type,
             subject_id=subject.pk,
             owner=owner,
-            defaults={"agency_id": agency_id, "title": title, "due_at": due_at, "youth_id": youth_id},
+            title=title,
+            due_at=due_at,
+            arose_at=arose_at or timezone.now(),
+            youth_id=youth_id,
         )
-        if created:
-            audit_record(
-                actor=None,
-                action="deadline.open",
-                obj=deadline,
-                youth_id=youth_id,
-                agency_id=agency_id,
-                detail={"kind": kind},
-            )
+        try:
+            with transaction.atomic():
+                deadline.save()
+        except IntegrityError:
+            # Opened at the same moment by another request: the one live row is the duty.
+            return rows.get(status=DutyStatus.OPEN)
+        audit_record(
+            actor=None,
+            action="deadline.open",
+            obj=deadline,
+            youth_id=youth_id,
+            agency_id=agency_id,
+            detail={"kind": kind, "due_at": _iso(deadline.due_at), "arose_at": _iso(deadline.arose_at)},
+        )
     return deadline
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
+
+
 def _open_duties_locked(*, kind: str, subject: Any) -> list[Deadline]:
-    """The open duties of `kind` on `subject`, locked for the caller's transaction."""
+    """The open duties of `kind` on `subject` (at most one), locked for the caller's transaction."""
     return list(
         Deadline.objects.select_for_update().filter(
-            kind=kind,
-            subject_type=subject._meta.label_lower,
-            subject_id=subject.pk,
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
+            kind=kind, subject_type=subject._meta.label_lower, subject_id=subject.pk, status=DutyStatus.OPEN
         )
     )
 
 
-def deadline_meet(*, kind: str, subject: Any, actor: User | None, met_at: datetime | None = None) -> int:
-    """Mark every open duty of `kind` on `subject` as met. Returns how many were met."""
-    when = met_at or timezone.now()
+def open_duty(*, kind: str, subject: Any) -> Deadline | None:
+    """The open duty of `kind` on `subject`, if any (one query)."""
+    return Deadline.objects.filter(
+        kind=kind, subject_type=subject._meta.label_lower, subject_id=subject.pk, status=DutyStatus.OPEN
+    ).first()
+
+
+def check_done_at(*, kind: str, subject: Any, done_at: datetime, field: str = "done_at") -> None:
+    """Refuse (ApplicationError on `field`) a completion time in the future or before the open duty of
+    `kind` on `subject` arose. Call before writing anything, so a refusal leaves nothing half-written."""
+    duty = open_duty(kind=kind, subject=subject)
+    arose_at = duty.arose_at if duty is not None else done_at
+    problem = rules.completion_problem(done_at=done_at, arose_at=arose_at, now=timezone.now())
+    if problem:
+        raise ApplicationError(problem, field=field)
+
+
+def deadline_meet(
+    *, kind: str, subject: Any, actor: User | None, done_at: datetime | None = None, field: str = "done_at"
+) -> int:
+    """Mark the open duty of `kind` on `subject` as met. Returns how many were met (0 or 1).
+
+    `done_at` is when the person did it (default: now): never in the future, never before the duty
+    arose (ApplicationError on `field`). `recorded_at` is now. On time means `done_at <= due_at`.
+    """
+    now = timezone.now()
+    when = done_at or now
     with transaction.atomic():
         open_rows = _open_duties_locked(kind=kind, subject=subject)
         for deadline in open_rows:
-            deadline.met_at = when
-            deadline.met_by = actor
-            deadline.save(update_fields=["met_at", "met_by"])
+            problem = rules.completion_problem(done_at=when, arose_at=deadline.arose_at, now=now)
+            if problem:
+                raise ApplicationError(problem, field=field)
+            deadline.status = DutyStatus.MET
+            deadline.done_at = when
+            deadline.recorded_at = now
+            deadline.done_by = actor
+            deadline.save(update_fields=["status", "done_at", "recorded_at", "done_by"])
             audit_record(
                 actor=actor,
                 action="deadline.meet",
                 obj=deadline,
                 youth_id=deadline.youth_id,
                 agency_id=deadline.agency_id,
-                detail={"kind": kind},
+                detail={
+                    "kind": kind,
+                    "done_at": _iso(when),
+                    "recorded_at": _iso(now),
+                    "on_time": when <= deadline.due_at,
+                },
             )
     return len(open_rows)
 
 
-def deadline_cancel(*, kind: str, subject: Any, actor: User | None, reason_code: str) -> int:
-    """Cancel every open duty of `kind` on `subject`: the duty no longer applies (it was not met).
-
-    A cancelled duty leaves every list of open duties and the sweep sends no reminder for it.
-    `reason_code` is a short code (for example "declined"), never free text. Returns how many were
-    cancelled.
-    """
+def _check_reason(reason_code: str) -> None:
     if not reason_code or len(reason_code) > 60 or not reason_code.replace("_", "").isalnum():
         raise ValueError("reason_code must be a short code of letters, digits and underscores")
+
+
+def deadline_cancel(
+    *, kind: str, subject: Any, actor: User | None, reason_code: str, not_applicable: bool = False
+) -> int:
+    """Cancel the open duty of `kind` on `subject`: it no longer applies (it was not met).
+
+    With `not_applicable`, the duty is closed as one that does not apply to this youth (a notice the
+    person found inapplicable). A cancelled duty leaves every list of open duties and the sweep sends
+    no reminder for it. `reason_code` is a short code (for example "declined"), never free text.
+    Returns how many were closed.
+    """
+    _check_reason(reason_code)
     when = timezone.now()
+    status = DutyStatus.NOT_APPLICABLE if not_applicable else DutyStatus.CANCELLED
     with transaction.atomic():
         open_rows = _open_duties_locked(kind=kind, subject=subject)
         for deadline in open_rows:
+            deadline.status = status
             deadline.cancelled_at = when
-            deadline.save(update_fields=["cancelled_at"])
+            deadline.cancel_reason = reason_code
+            deadline.save(update_fields=["status", "cancelled_at", "cancel_reason"])
             audit_record(
                 actor=actor,
                 action="deadline.cancel",
                 obj=deadline,
                 youth_id=deadline.youth_id,
                 agency_id=deadline.agency_id,
-                detail={"kind": kind, "reason_code": reason_code},
+                detail={"kind": kind, "reason_code": reason_code, "status": str(status)},
             )
     return len(open_rows)
+
+
+def deadlines_cancel_for_youth(*, youth_id: int, kinds_: Collection[str], actor: User | None, reason_code: str) -> int:
+    """Cancel every open duty of the given kinds for a youth (for example when the case closes)."""
+    _check_reason(reason_code)
+    when = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Deadline.objects.select_for_update().filter(
+                youth_id=youth_id, kind__in=list(kinds_), status=DutyStatus.OPEN
+            )
+        )
+        for deadline in rows:
+            deadline.status = DutyStatus.CANCELLED
+            deadline.cancelled_at = when
+            deadline.cancel_reason = reason_code
+            deadline.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+            audit_record(
+                actor=actor,
+                action="deadline.cancel",
+                obj=deadline,
+                youth_id=deadline.youth_id,
+                agency_id=deadline.agency_id,
+                detail={"kind": deadline.kind, "reason_code": reason_code, "status": "cancelled"},
+            )
+    return len(rows)
 
 
 # --- Moving duties to a new worker -------------------------------------------------------------
@@ -153,7 +243,7 @@ TRANSFER_CANCEL_REASON = "reassigned"
 # Kinds whose duty belongs to a record with its own owner that stays put on a reassignment: the MDT
 # gives an action item to a named person, and only that person (or the coordinator) may complete it,
 # so its reminders stay with them.
-KINDS_KEPT_ON_TRANSFER: frozenset[str] = frozenset({"mdt_action_item"})
+KINDS_KEPT_ON_TRANSFER: frozenset[str] = frozenset({"mdt.action_item"})
 
 
 def _transfer_message(count: int) -> str:
@@ -176,20 +266,16 @@ def deadlines_transfer(
     to_user: User,
     actor: User | None,
     kind: str | None = None,
+    kinds_: Collection[str] | None = None,
     subject_ids: Collection[int] | None = None,
 ) -> int:
     """Give a youth's open duties owned by `from_users` to `to_user` (a reassignment). Returns how
     many rows changed owner.
 
     Met and cancelled duties keep their owner, as do other people's duties and the kinds in
-    `KINDS_KEPT_ON_TRANSFER`. `kind` and `subject_ids` narrow the move to some subjects (the care app
-    moves the duties mirroring its service items this way).
-
-    The owner is part of the duty's unique key, so a duty the new owner already holds is not copied:
-    - the new owner's row is open: theirs stays, the departing row is cancelled (reason "reassigned");
-    - the new owner's row is met or cancelled: the departing row stays where it is, since moving it
-      would break the key and cancelling it would drop a live duty;
-    - several departing workers hold the same duty: the earliest due moves, the others are cancelled.
+    `KINDS_KEPT_ON_TRANSFER`. `kind`/`kinds_` and `subject_ids` narrow the move to some subjects (the
+    care app moves the duties mirroring its service items this way). A duty exists once per kind and
+    subject (the database says so), so a move never copies one.
 
     Reminders already sent stay with their recipient; the sweep then reminds the new owner, whose
     notifications are separate rows (the recipient is part of their key). The new owner gets one
@@ -201,36 +287,18 @@ def deadlines_transfer(
         return 0
     with transaction.atomic():
         rows = Deadline.objects.select_for_update().filter(
-            youth_id=youth.pk, owner_id__in=from_ids, met_at__isnull=True, cancelled_at__isnull=True
+            youth_id=youth.pk, owner_id__in=from_ids, status=DutyStatus.OPEN
         )
         if kind is not None:
             rows = rows.filter(kind=kind)
+        if kinds_ is not None:
+            rows = rows.filter(kind__in=list(kinds_))
         if subject_ids is not None:
             rows = rows.filter(subject_id__in=list(subject_ids))
-        departing = list(rows.exclude(kind__in=KINDS_KEPT_ON_TRANSFER).order_by("due_at", "id"))
-        if not departing:
+        moved = list(rows.exclude(kind__in=KINDS_KEPT_ON_TRANSFER).order_by("due_at", "id"))
+        if not moved:
             return 0
-        held: dict[tuple[str, str, int], bool] = {
-            (row.kind, row.subject_type, row.subject_id): row.met_at is None and row.cancelled_at is None
-            for row in Deadline.objects.select_for_update().filter(
-                owner_id=to_user.pk,
-                kind__in={d.kind for d in departing},
-                subject_id__in={d.subject_id for d in departing},
-            )
-        }
-        moved: list[Deadline] = []
-        cancelled: list[Deadline] = []
-        for row in departing:  # earliest due first, so the earliest of duplicates is the one kept
-            key = (row.kind, row.subject_type, row.subject_id)
-            if key not in held:
-                moved.append(row)
-                held[key] = True
-            elif held[key]:
-                cancelled.append(row)
-        if moved:
-            Deadline.objects.filter(pk__in=[row.pk for row in moved]).update(owner_id=to_user.pk)
-        if cancelled:
-            Deadline.objects.filter(pk__in=[row.pk for row in cancelled]).update(cancelled_at=timezone.now())
+        Deadline.objects.filter(pk__in=[row.pk for row in moved]).update(owner_id=to_user.pk)
         for row in moved:
             audit_record(
                 actor=actor,
@@ -240,23 +308,13 @@ def deadlines_transfer(
                 agency_id=row.agency_id,
                 detail={"kind": row.kind, "from_user_id": row.owner_id, "to_user_id": to_user.pk},
             )
-        for row in cancelled:
-            audit_record(
-                actor=actor,
-                action="deadline.cancel",
-                obj=row,
-                youth_id=row.youth_id,
-                agency_id=row.agency_id,
-                detail={"kind": row.kind, "reason_code": TRANSFER_CANCEL_REASON},
-            )
-        if moved:
-            notification_send(
-                recipient=to_user,
-                kind="duties_transferred",
-                message=_transfer_message(len(moved)),
-                link=_youth_link(youth.pk),
-            )
-            sweep_soon()
+        notification_send(
+            recipient=to_user,
+            kind="duties_transferred",
+            message=_transfer_message(len(moved)),
+            link=_youth_link(youth.pk),
+        )
+        sweep_soon()
     return len(moved)
 
 
@@ -307,25 +365,98 @@ def reminder_message(*, deadline: Deadline, kind: str) -> str:
     return f"Escalated to you, overdue since {due} (owner: {owner}): {deadline.title}"
 
 
-def _targets(deadline: Deadline, now: datetime) -> list[tuple[User, str]]:
+@dataclass
+class EscalationChain:
+    """The people of one agency an overdue duty can escalate to, read once per sweep (2 queries)."""
+
+    contact_id: int | None
+    coordinator_ids: list[int]
+    manager_ids: list[int]
+    admin_ids: list[int]
+    people: dict[int, User]
+
+    @classmethod
+    def for_agency(cls, agency: Agency) -> EscalationChain:
+        from safeharbor.accounts.roles import Role
+
+        grants = list(
+            User.objects.filter(
+                agency_id=agency.pk,
+                is_active=True,
+                role_grants__role__in=[Role.COORDINATOR, Role.MANAGER, Role.ADMIN],
+            )
+            .values_list("pk", "role_grants__role")
+            .order_by("pk")
+        )
+        coordinators = [pk for pk, role in grants if role == Role.COORDINATOR]
+        managers = [pk for pk, role in grants if role == Role.MANAGER]
+        admins = [pk for pk, role in grants if role == Role.ADMIN]
+        contact_id = agency.duty_escalation_contact_id
+        ids = set(coordinators) | set(managers) | set(admins) | ({contact_id} if contact_id else set())
+        people = {user.pk: user for user in User.objects.filter(pk__in=ids, is_active=True)}
+        if contact_id not in people:
+            contact_id = None
+        return cls(
+            contact_id=contact_id,
+            coordinator_ids=coordinators,
+            manager_ids=managers,
+            admin_ids=admins,
+            people=people,
+        )
+
+    def recipient(self, deadline: Deadline) -> User | None:
+        """The one person told when `deadline` is overdue (deadlines.rules.escalation_target)."""
+        owner = deadline.owner
+        unit = owner.unit
+        supervisor = unit.supervisor if unit is not None else None
+        supervisor_id = supervisor.pk if supervisor is not None and supervisor.is_active else None
+        target = rules.escalation_target(
+            owner_id=owner.pk,
+            supervisor_id=supervisor_id,
+            contact_id=self.contact_id,
+            coordinator_ids=self.coordinator_ids,
+            manager_ids=self.manager_ids,
+            admin_ids=self.admin_ids,
+        )
+        if target is None:
+            return None
+        if target == supervisor_id:
+            return supervisor
+        return self.people.get(target)
+
+
+def escalation_recipient(deadline: Deadline) -> User | None:
+    """Who is told when this duty is overdue (RULES.md §9). A few queries: for pages and tests; the
+    sweep reads the chain once per agency."""
+    return EscalationChain.for_agency(deadline.agency).recipient(deadline)
+
+
+def _targets(deadline: Deadline, now: datetime, chain: EscalationChain | None = None) -> list[tuple[User, str]]:
     """(recipient, kind) pairs owed for a deadline at `now`."""
     stage = rules.current_stage(due_at=deadline.due_at, now=now, due_soon_hours=deadline.agency.due_soon_hours)
     if stage is None:
         return []
     targets: list[tuple[User, str]] = [(deadline.owner, stage)]
     if stage == rules.OVERDUE:
-        unit = deadline.owner.unit
-        supervisor = unit.supervisor if unit is not None else None
-        if supervisor is not None and supervisor.is_active and supervisor.pk != deadline.owner_id:
-            targets.append((supervisor, rules.ESCALATED))
+        chain = chain or EscalationChain.for_agency(deadline.agency)
+        recipient = chain.recipient(deadline)
+        if recipient is not None and recipient.is_active and recipient.pk != deadline.owner_id:
+            targets.append((recipient, rules.ESCALATED))
+        elif recipient is None:
+            logger.error("deadline %s (agency %s) has no escalation recipient", deadline.pk, deadline.agency_id)
     return targets
 
 
-def _claim(deadline: Deadline, now: datetime, existing: set[tuple[int, int, str, str]]) -> list[Notification]:
+def _claim(
+    deadline: Deadline,
+    now: datetime,
+    existing: set[tuple[int, int, str, str]],
+    chain: EscalationChain | None = None,
+) -> list[Notification]:
     """Insert the rows owed for one deadline (one transaction). Returns the rows created."""
     created: list[Notification] = []
     with transaction.atomic():
-        for recipient, kind in _targets(deadline, now):
+        for recipient, kind in _targets(deadline, now, chain):
             if not recipient.is_active:
                 continue
             channels = [Notification.Channel.APP]
@@ -411,10 +542,11 @@ def deadlines_sweep(*, now: datetime | None = None, progress: Callable[[str], No
     for agency in Agency.objects.order_by("id"):
         horizon = now + timedelta(hours=agency.due_soon_hours)
         deadlines = list(
-            Deadline.objects.filter(agency=agency, met_at__isnull=True, cancelled_at__isnull=True, due_at__lte=horizon)
+            Deadline.objects.filter(agency=agency, status=DutyStatus.OPEN, due_at__lte=horizon)
             .select_related("owner__unit__supervisor")
             .order_by("due_at", "id")
         )
+        chain = EscalationChain.for_agency(agency) if deadlines else None
         existing = set(
             Notification.objects.filter(deadline__in=[d.pk for d in deadlines]).values_list(
                 "deadline_id", "recipient_id", "channel", "kind"
@@ -422,7 +554,7 @@ def deadlines_sweep(*, now: datetime | None = None, progress: Callable[[str], No
         )
         for deadline in deadlines:
             deadline.agency = agency
-            created = _claim(deadline, now, existing)
+            created = _claim(deadline, now, existing, chain)
             result.deadlines += 1
             if not created:
                 continue

@@ -220,7 +220,7 @@ class ActionItem(TimeStampedModel):
         OPEN = "open", "Open"
         DONE = "done", "Done"
 
-    DEADLINE_KIND = "mdt_action_item"
+    DEADLINE_KIND = "mdt.action_item"
 
     session = models.ForeignKey(MdtSession, on_delete=models.CASCADE, related_name="action_items")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="action_items")

@@ -24,7 +24,7 @@ from safeharbor.agency.models import Agency, Holiday
 from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today, agency_zone
-from safeharbor.deadlines.services import deadline_meet, deadline_open, notification_send
+from safeharbor.deadlines.services import check_done_at, deadline_meet, deadline_open, notification_send
 from safeharbor.mdt import rules
 from safeharbor.mdt.models import (
     ActionItem,
@@ -691,6 +691,7 @@ def action_item_create(
             due_at=_due_instant(session.agency, due_date),
             owner=owner,
             youth_id=referral.youth_id if referral else None,
+            arose_at=timezone.now(),
         )
         audit_record(
             actor=actor,
@@ -709,18 +710,22 @@ def action_item_create(
     return item
 
 
-def action_item_complete(*, actor: User, item: ActionItem) -> ActionItem:
+def action_item_complete(*, actor: User, item: ActionItem, done_at: datetime | None = None) -> ActionItem:
+    """Mark an action item done; `done_at` is when it was done (default now; never in the future,
+    never before the item was agreed), and meets its duty with that instant."""
     if not permissions.can_complete_action_item(actor, item):
         raise PermissionDenied
     with transaction.atomic():
         current = ActionItem.objects.select_for_update().select_related("session").get(pk=item.pk)
         if current.status == ActionItem.Status.DONE:
             return current
+        when = done_at or timezone.now()
+        check_done_at(kind=ActionItem.DEADLINE_KIND, subject=current, done_at=when)
         current.status = ActionItem.Status.DONE
-        current.done_at = timezone.now()
+        current.done_at = when
         current.done_by = actor
         current.save()
-        deadline_meet(kind=ActionItem.DEADLINE_KIND, subject=current, actor=actor)
+        deadline_meet(kind=ActionItem.DEADLINE_KIND, subject=current, actor=actor, done_at=when)
         audit_record(actor=actor, action="mdt.action_item_done", obj=current, agency_id=current.session.agency_id)
     return current
 

@@ -64,8 +64,12 @@ class MissingEpisode(TimeStampedModel):
                 | Q(last_seen_at__isnull=True, returned_at__gte=F("discovered_at")),
                 name="episode_returned_after_leaving",
             ),
+            # A youth is missing at most once at a time; a returned episode may keep open duties
+            # beside a new one (RULES.md §9).
             models.UniqueConstraint(
-                fields=["youth"], condition=~Q(status="closed"), name="episode_one_active_per_youth"
+                fields=["youth"],
+                condition=Q(returned_at__isnull=True) & ~Q(status="closed"),
+                name="episode_one_missing_now_per_youth",
             ),
         ]
 

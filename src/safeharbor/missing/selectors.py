@@ -97,9 +97,9 @@ def episode_duties(*, episode: MissingEpisode) -> dict[str, Any]:
 
     deadlines = {
         d.kind: d
-        for d in Deadline.objects.filter(subject_type=SUBJECT_TYPE, subject_id=episode.pk).select_related(
-            "owner", "met_by"
-        )
+        for d in Deadline.objects.filter(subject_type=SUBJECT_TYPE, subject_id=episode.pk)
+        .select_related("owner", "done_by")
+        .order_by("id")  # the latest row of a kind is the one shown
     }
     reports = {
         (r.kind, r.notice_code): r for r in EpisodeReport.objects.filter(episode=episode).select_related("made_by")

@@ -21,8 +21,16 @@ from safeharbor.accounts.roles import Role
 from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today
-from safeharbor.deadlines.models import Deadline
-from safeharbor.deadlines.services import deadline_meet, deadline_open, notification_send, sweep_soon
+from safeharbor.deadlines.models import Deadline, DutyStatus
+from safeharbor.deadlines.services import (
+    check_done_at,
+    deadline_cancel,
+    deadline_meet,
+    deadline_open,
+    notification_send,
+    open_duty,
+    sweep_soon,
+)
 from safeharbor.missing import rules
 from safeharbor.missing.models import (
     EpisodeReport,
@@ -39,11 +47,17 @@ KIND_NCMEC = "missing.report_ncmec"
 KIND_NOTICE_PREFIX = "missing.notice."
 KIND_DEBRIEF = "missing.return_debrief"
 KIND_SCREENING = "missing.return_screening"
+KIND_ICWA_INQUIRY = "missing.icwa_inquiry"
 
 NOTICE_LABELS = {
-    "parents_or_guardians": "Parents or guardians",
-    "tribe_if_indian_child": "The youth's tribe (Indian child)",
+    "parents": "Parents or guardians",
+    "tribe": "The youth's tribe (Indian child)",
 }
+
+# ICWA statuses (youth.IcwaStatus codes) under which the Indian-child notices apply, and the one
+# under which the inquiry itself is the duty (RULES.md §9).
+ICWA_APPLIES = frozenset({"yes", "reason_to_know"})
+ICWA_NOT_INQUIRED = "not_inquired"
 
 # A clock a few minutes fast on a phone must not refuse an honest "now".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -139,10 +153,20 @@ def episode_report(
     policy = youth.agency.policy()
     with transaction.atomic():
         Youth.objects.select_for_update().filter(pk=youth.pk).first()
-        if MissingEpisode.objects.filter(youth=youth).exclude(status=EpisodeStatus.CLOSED).exists():
+        missing_now = (
+            MissingEpisode.objects.filter(youth=youth, returned_at__isnull=True)
+            .exclude(status=EpisodeStatus.CLOSED)
+            .only("pk")
+            .first()
+        )
+        if missing_now is not None:
+            # Only a youth who is missing now is refused; a returned episode's open duties stay open
+            # beside the new episode's (RULES.md §9).
             raise ApplicationError(
-                "This youth already has an episode that is not closed. Record the return on that one.",
+                "This youth is already reported missing and has not returned. Record the return on that "
+                f"episode (number {missing_now.pk}) before reporting a new absence.",
                 field="episode_type",
+                code=f"already_missing:{missing_now.pk}",
             )
         episode = MissingEpisode(
             agency_id=youth.agency_id,
@@ -160,6 +184,7 @@ def episode_report(
             actor=actor, action="missing.report", obj=episode, youth_id=youth.pk, detail={"type": episode_type}
         )
         owner = _current_worker(youth) or actor
+        icwa = getattr(youth, "icwa_status", ICWA_NOT_INQUIRED) or ICWA_NOT_INQUIRED
         duties = [
             (
                 KIND_LAW_ENFORCEMENT,
@@ -170,8 +195,13 @@ def episode_report(
             *[
                 (KIND_NOTICE_PREFIX + code, f"24-hour notice: {notice_label(code)}", times.notices_by)
                 for code in policy.notices
+                if code not in policy.icwa_notices or icwa in ICWA_APPLIES
             ],
         ]
+        if icwa == ICWA_NOT_INQUIRED and any(code in policy.icwa_notices for code in policy.notices):
+            duties.append(
+                (KIND_ICWA_INQUIRY, "Make the ICWA inquiry (is the youth an Indian child?)", times.notices_by)
+            )
         for kind, title, due_at in duties:
             deadline_open(
                 agency_id=youth.agency_id,
@@ -181,6 +211,7 @@ def episode_report(
                 due_at=due_at,
                 owner=owner,
                 youth_id=youth.pk,
+                arose_at=discovered_at,
             )
         for person in _people_to_tell(owner=owner, actor=actor, agency_id=youth.agency_id):
             notification_send(
@@ -244,9 +275,12 @@ def episode_record_report(
     _not_future(made_at, "made_at")
     if made_at < episode.window_start:
         raise ApplicationError("This is before the youth was last seen.", field="made_at")
+    duty_kind_code = duty_kind(kind, notice_code)
     with transaction.atomic():
         if EpisodeReport.objects.filter(episode=episode, kind=kind, notice_code=notice_code).exists():
             raise ApplicationError("This has already been recorded for this episode.", field="kind")
+        if not not_applicable:
+            check_done_at(kind=duty_kind_code, subject=episode, done_at=made_at, field="made_at")
         report = EpisodeReport(
             episode=episode,
             kind=kind,
@@ -267,7 +301,14 @@ def episode_record_report(
             agency_id=episode.agency_id,
             detail={"kind": kind, "notice": notice_code, "not_applicable": not_applicable},
         )
-        deadline_meet(kind=duty_kind(kind, notice_code), subject=episode, actor=actor, met_at=timezone.now())
+        if not_applicable:
+            deadline_cancel(
+                kind=duty_kind_code, subject=episode, actor=actor, reason_code="not_applicable", not_applicable=True
+            )
+        else:
+            # Done when it was made (entered by the person), recorded now: a report made at 23:35 and
+            # typed in the next morning is on time (RULES.md §9).
+            deadline_meet(kind=duty_kind_code, subject=episode, actor=actor, done_at=made_at, field="made_at")
     return report
 
 
@@ -327,6 +368,7 @@ def episode_return(*, actor: User, episode: MissingEpisode, returned_at: datetim
                 due_at=due_at,
                 owner=owner,
                 youth_id=current.youth_id,
+                arose_at=returned_at,
             )
         sweep_soon()
     return current
@@ -345,6 +387,7 @@ def debrief_record(
     with transaction.atomic():
         if ReturnDebrief.objects.filter(episode=episode).exists():
             raise ApplicationError("The debrief is already recorded for this episode.", field="debriefed_at")
+        check_done_at(kind=KIND_DEBRIEF, subject=episode, done_at=debriefed_at, field="debriefed_at")
         debrief = ReturnDebrief(
             episode=episode,
             debriefed_at=debriefed_at,
@@ -356,7 +399,7 @@ def debrief_record(
         audit_record(
             actor=actor, action="missing.debrief", obj=debrief, youth_id=episode.youth_id, agency_id=episode.agency_id
         )
-        deadline_meet(kind=KIND_DEBRIEF, subject=episode, actor=actor)
+        deadline_meet(kind=KIND_DEBRIEF, subject=episode, actor=actor, done_at=debriefed_at, field="debriefed_at")
     return debrief
 
 
@@ -388,7 +431,10 @@ def episode_return_screening_done(*, youth: Youth, screening: Any, actor: User |
                 youth_id=youth.pk,
                 detail={"screening_id": screening.pk},
             )
-            deadline_meet(kind=KIND_SCREENING, subject=episode, actor=actor)
+            screened_at = done_at or now
+            if episode.returned_at is not None and screened_at < episode.returned_at:
+                screened_at = episode.returned_at
+            deadline_meet(kind=KIND_SCREENING, subject=episode, actor=actor, done_at=screened_at)
     return waiting
 
 
@@ -440,7 +486,7 @@ def episode_close(*, actor: User, episode: MissingEpisode) -> MissingEpisode:
         if current.returned_at is None:
             raise ApplicationError("Record the return before closing the episode.", field="status")
         open_duties = Deadline.objects.filter(
-            subject_type="missing.missingepisode", subject_id=current.pk, met_at__isnull=True, cancelled_at__isnull=True
+            subject_type="missing.missingepisode", subject_id=current.pk, status=DutyStatus.OPEN
         ).count()
         if open_duties:
             raise ApplicationError(
@@ -451,3 +497,56 @@ def episode_close(*, actor: User, episode: MissingEpisode) -> MissingEpisode:
         _save(current)
         audit_record(actor=actor, action="missing.close", obj=current, youth_id=current.youth_id)
     return current
+
+
+def episodes_icwa_status_changed(*, youth: Youth, actor: User | None, previous: str) -> None:
+    """The youth's ICWA status changed (the youth app calls this inside its transaction).
+
+    For each of the youth's episodes whose 24-hour notices are still running (no return recorded, or
+    a return recorded with the ICWA inquiry still open): a status other than "inquiry not yet made"
+    meets the inquiry duty; "yes" or "reason to know" opens the Indian-child notices (due when the
+    other notices are); "no" closes any open Indian-child notice as not applicable (RULES.md §9).
+    """
+    status = getattr(youth, "icwa_status", ICWA_NOT_INQUIRED) or ICWA_NOT_INQUIRED
+    if status == previous:
+        return
+    policy = youth.agency.policy()
+    icwa_codes = [code for code in policy.notices if code in policy.icwa_notices]
+    with transaction.atomic():
+        episodes = list(MissingEpisode.objects.select_for_update().filter(youth_id=youth.pk).order_by("id"))
+        for episode in episodes:
+            inquiry = open_duty(kind=KIND_ICWA_INQUIRY, subject=episode)
+            if episode.returned_at is not None and inquiry is None:
+                continue
+            if inquiry is not None and status != ICWA_NOT_INQUIRED:
+                deadline_meet(kind=KIND_ICWA_INQUIRY, subject=episode, actor=actor)
+            for code in icwa_codes:
+                kind = KIND_NOTICE_PREFIX + code
+                if status in ICWA_APPLIES:
+                    if EpisodeReport.objects.filter(episode=episode, kind=ReportKind.NOTICE, notice_code=code).exists():
+                        continue
+                    times = _times(
+                        last_seen_at=episode.last_seen_at,
+                        discovered_at=episode.discovered_at,
+                        returned_at=None,
+                        youth=youth,
+                    )
+                    owner = (inquiry.owner if inquiry is not None else None) or _current_worker(youth) or actor
+                    if owner is None:
+                        continue
+                    deadline_open(
+                        agency_id=episode.agency_id,
+                        kind=kind,
+                        subject=episode,
+                        title=f"24-hour notice: {notice_label(code)}",
+                        due_at=times.notices_by,
+                        owner=owner,
+                        youth_id=youth.pk,
+                        arose_at=episode.discovered_at,
+                    )
+                elif status == "no":
+                    deadline_cancel(
+                        kind=kind, subject=episode, actor=actor, reason_code="not_indian_child", not_applicable=True
+                    )
+        if episodes:
+            sweep_soon()

@@ -82,11 +82,14 @@ def _episode_page(
 def episode_report(request: HttpRequest, youth_pk: int) -> HttpResponse:
     youth = youth_get_for_user(user=request.user, pk=youth_pk, write=True, action="missing.edit")
     form = EpisodeReportForm(request.POST or None, initial={"discovered_at": timezone.localtime()})
+    missing_now_pk: int | None = None
     if request.method == "POST" and form.is_valid():
         try:
             episode = services.episode_report(actor=request.user, youth=youth, **form.cleaned_data)  # type: ignore[arg-type]
         except ApplicationError as exc:
             _apply_error(form, exc)
+            if exc.code.startswith("already_missing:"):
+                missing_now_pk = int(exc.code.split(":", 1)[1])
         else:
             messages.success(request, "Missing episode recorded. The 24-hour duties are on your list.")
             return redirect("missing:episode", pk=episode.pk)
@@ -95,7 +98,12 @@ def episode_report(request: HttpRequest, youth_pk: int) -> HttpResponse:
     return render(
         request,
         "missing/report.html",
-        {"form": form, "youth": youth, "notices": [services.notice_label(c) for c in notices]},
+        {
+            "form": form,
+            "youth": youth,
+            "notices": [services.notice_label(c) for c in notices],
+            "missing_now_pk": missing_now_pk,
+        },
         status=status,
     )
 

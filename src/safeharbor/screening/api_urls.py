@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from safeharbor.screening.api import YouthVictimReportApi
+
+urlpatterns = [
+    path("youth/<int:youth_id>/victim-report/", YouthVictimReportApi.as_view(), name="screening-victim-report"),
+]

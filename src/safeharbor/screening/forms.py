@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from safeharbor.core.forms import AgencyDateTimeField
 from safeharbor.guidance.widgets import LanguageCheckedTextarea
 from safeharbor.screening.codes import (
     ANSWERS,
@@ -165,3 +166,15 @@ class ExternalResultForm(UswdsForm):
 class IndicatorEditForm(UswdsForm):
     label = forms.CharField(label="Label", max_length=120)
     help_text = forms.CharField(label="Help text", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class VictimReportForm(UswdsForm):
+    """The report to law enforcement of an identified victim: when it was made (the agency's wall
+    clock; a time in the repeated autumn hour asks which one is meant), to whom, and its number."""
+
+    made_at = AgencyDateTimeField(
+        label="When the report was made", help_text="When the report was actually made; it may be earlier than now."
+    )
+    law_enforcement_agency = forms.CharField(label="Law enforcement agency", max_length=200)
+    report_number = forms.CharField(label="Report number", max_length=80)
+    officer = forms.CharField(label="Officer who took the report", max_length=120, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from safeharbor.core.models import TimeStampedModel
 from safeharbor.screening.codes import (
@@ -196,3 +197,29 @@ class CsecStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} at {self.at:%Y-%m-%d}"
+
+
+class VictimReport(models.Model):
+    """The report to law enforcement of a youth identified as a victim of sex trafficking, due within 24
+    hours of the identification (42 USC 671(a)(34)(A); RULES.md §3). One per youth, as the duty is.
+
+    `made_at` is when the person made the report (entered by them); `recorded_at` when it was entered.
+    """
+
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
+    youth = models.ForeignKey("youth.Youth", on_delete=models.CASCADE, related_name="victim_reports")
+    made_at = models.DateTimeField(help_text="When the report was made (entered by the person).")
+    law_enforcement_agency = models.CharField("law enforcement agency", max_length=200)
+    report_number = models.CharField("report number", max_length=80)
+    officer = models.CharField("officer", max_length=120, blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True, help_text="When the report was entered.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["youth"], name="victim_report_once_per_youth")]
+
+    def __str__(self) -> str:
+        return f"Victim report #{self.pk}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +20,8 @@ from safeharbor.agency.policy import AgencyPolicy
 from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today
-from safeharbor.deadlines.services import deadline_open, notification_send
-from safeharbor.screening import rules
+from safeharbor.deadlines.services import notification_send
+from safeharbor.screening import duties, rules
 from safeharbor.screening.catalogue import DEFAULT_CATALOGUE, ORDER
 from safeharbor.screening.codes import (
     ANSWERS,
@@ -45,8 +45,8 @@ from safeharbor.screening.models import (
 )
 from safeharbor.youth.models import CONGREGATE_TYPES, Assignment, Placement, Youth
 
-LE_REPORT_KIND = "le_report_victim"
-LE_REPORT_HOURS = 24
+LE_REPORT_KIND = duties.KIND_VICTIM_REPORT
+LE_REPORT_HOURS = duties.VICTIM_REPORT_HOURS
 
 
 @dataclass(frozen=True)
@@ -413,19 +413,14 @@ def screening_finalise(
         if status_rank(determined_status) >= status_rank("suspected_victim"):
             _notify_determination(actor=actor, youth=youth, screening=current)
             _ensure_interventions(actor=actor, youth=youth, determined_at=now)
-        if determined_status == "confirmed_victim" and not _already_identified(current):
-            deadline_open(
-                agency_id=youth.agency_id,
-                kind=LE_REPORT_KIND,
-                subject=current,
-                title="Report an identified victim to law enforcement within 24 hours (42 USC 671(a)(34)(A))",
-                due_at=now + timedelta(hours=LE_REPORT_HOURS),
-                owner=actor,
-                youth_id=youth.pk,
-            )
+        if determined_status == "confirmed_victim":
+            duties.victim_report_after_confirmation(actor=actor, youth=youth, determined_at=now)
         if _peer_notice_due(current, determined_status):
             peer_recruitment_notify(youth=youth, screening=current)
         _meet_return_screening_duty(actor=actor, youth=youth, screening=current)
+        duties.periodic_rescreening_after_finalise(
+            actor=actor, youth=youth, screening=current, status=determined_status
+        )
     return current
 
 
@@ -563,16 +558,6 @@ def _ensure_interventions(*, actor: User, youth: Youth, determined_at: datetime)
     from safeharbor.care.services import immediate_interventions_ensure
 
     immediate_interventions_ensure(youth=youth, determined_at=determined_at, actor=actor)
-
-
-def _already_identified(screening: Screening) -> bool:
-    """Is this an amendment of a screening that already identified the youth as a victim?"""
-    previous = screening.amends
-    while previous is not None:
-        if previous.determined_status == "confirmed_victim":
-            return True
-        previous = previous.amends
-    return False
 
 
 def _root(screening: Screening) -> Screening:

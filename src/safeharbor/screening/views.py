@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeharbor import permissions
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today
-from safeharbor.screening import rules, selectors, services
+from safeharbor.screening import rules, selectors, services, victim_reports
 from safeharbor.screening.codes import (
     FAMILY_RELATIONSHIPS,
     FAMILY_SETTINGS,
@@ -29,6 +30,7 @@ from safeharbor.screening.forms import (
     ExternalResultForm,
     FactFormSet,
     IndicatorEditForm,
+    VictimReportForm,
 )
 from safeharbor.screening.models import IndicatorDefinition, Screening
 from safeharbor.youth.selectors import youth_get_for_user
@@ -352,6 +354,7 @@ def history(request: HttpRequest, youth_pk: int) -> HttpResponse:
         "changes": changes,
         "screenings": screenings,
         "can_screen": permissions.can_screen_youth(user, youth),
+        "victim_report": victim_reports.victim_report_status(youth=youth),
     }
     return render(request, "screening/history.html", context)
 
@@ -397,3 +400,28 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = IndicatorEditForm(initial={"label": definition.label, "help_text": definition.help_text})
     return render(request, "screening/indicator_edit.html", {"definition": definition, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_report(request: HttpRequest, youth_pk: int) -> HttpResponse:
+    """Record the report to law enforcement of an identified victim (due 24 hours after the
+    identification); once recorded, the page shows it."""
+    user: Any = request.user
+    youth = youth_get_for_user(user=user, pk=youth_pk, write=True, action="screening.victim_report_access")
+    status = 200
+    if request.method == "POST":
+        form = VictimReportForm(request.POST)
+        if form.is_valid():
+            try:
+                victim_reports.victim_report_record(actor=user, youth=youth, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "The report to law enforcement is recorded; the duty is met.")
+                return redirect("youth:detail", pk=youth.pk)
+        status = 400
+    else:
+        form = VictimReportForm(initial={"made_at": timezone.now()})
+    context = {"youth": youth, "form": form, "victim_report": victim_reports.victim_report_status(youth=youth)}
+    return render(request, "screening/victim_report.html", context, status=status)

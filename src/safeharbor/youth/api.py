@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from safeharbor import permissions
 from safeharbor.accounts.models import User
 from safeharbor.youth import selectors, services
-from safeharbor.youth.models import CsecStatus, DobVerification, Gender
+from safeharbor.youth.models import CsecStatus, DobVerification, Gender, IcwaStatus
 from safeharbor.youth.search import youth_search
 
 
@@ -44,6 +44,11 @@ class YouthFieldsSerializer(serializers.Serializer[Any]):
     dob_verification = serializers.ChoiceField(choices=DobVerification.choices, required=False, allow_blank=True)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False)
     state_client_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    icwa_status = serializers.ChoiceField(
+        choices=IcwaStatus.choices,
+        required=False,
+        help_text="Indian Child Welfare Act status. A new record without it starts as `not_inquired`.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for name in ("legal_first_name", "legal_last_name"):
@@ -89,6 +94,8 @@ class YouthOutputSerializer(serializers.Serializer[Any]):
     gender = serializers.ChoiceField(choices=Gender.choices)
     state_client_id = serializers.CharField()
     csec_status = serializers.ChoiceField(choices=CsecStatus.choices)
+    icwa_status = serializers.ChoiceField(choices=IcwaStatus.choices)
+    icwa_status_at = serializers.DateTimeField(allow_null=True)
     version = serializers.IntegerField()
 
 

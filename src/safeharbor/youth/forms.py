@@ -62,6 +62,7 @@ class YouthForm(forms.ModelForm):
             "preferred_name": "The name the youth asks to be called, if different.",
             "state_client_id": "The youth's client ID in the state child-welfare system, if known.",
             "dob_verification": "Required when the date of birth is verified.",
+            "icwa_status": "Whether the Indian Child Welfare Act applies. The tribe's notices follow it.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -30,6 +30,15 @@ class DobVerification(models.TextChoices):
     OTHER = "other", "Other document"
 
 
+class IcwaStatus(models.TextChoices):
+    """Whether the Indian Child Welfare Act applies (RULES.md §3, §9): the tribe's notices follow it."""
+
+    YES = "yes", "Indian child (ICWA applies)"
+    NO = "no", "Not an Indian child"
+    NOT_INQUIRED = "not_inquired", "ICWA inquiry not yet made"
+    REASON_TO_KNOW = "reason_to_know", "Reason to know, pending confirmation"
+
+
 # Members named by code, each value a (code, label) pair: the stored value is the code.
 CsecStatus = models.TextChoices(  # type: ignore[call-overload]
     "CsecStatus", [(code.upper(), (code, STATUS_LABELS[code])) for code in STATUSES]
@@ -53,6 +62,14 @@ class Youth(TimeStampedModel):
         "CSEC status", max_length=20, choices=CsecStatus.choices, default="no_known_risk", db_index=True
     )
     csec_status_at = models.DateTimeField(null=True, blank=True)
+    icwa_status = models.CharField(
+        "ICWA status",
+        max_length=20,
+        choices=IcwaStatus.choices,
+        default=IcwaStatus.NOT_INQUIRED,
+        help_text="Whether the Indian Child Welfare Act applies to this youth.",
+    )
+    icwa_status_at = models.DateTimeField("ICWA status recorded at", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

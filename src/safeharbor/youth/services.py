@@ -24,6 +24,7 @@ from safeharbor.youth.models import (
     Assignment,
     BreakGlassGrant,
     Facility,
+    IcwaStatus,
     Placement,
     PlacementType,
     Youth,
@@ -39,6 +40,7 @@ YOUTH_EDITABLE_FIELDS = (
     "dob_verification",
     "gender",
     "state_client_id",
+    "icwa_status",
 )
 
 BREAK_GLASS_HOURS = 24
@@ -83,6 +85,8 @@ def youth_create(*, actor: User, worker: User | None = None, start: date | None 
         raise ApplicationError("The assigned person must be a worker of this agency.", field="worker")
     assert actor.agency_id is not None
     youth = Youth(agency_id=actor.agency_id, created_by=actor, **fields)
+    if youth.icwa_status != IcwaStatus.NOT_INQUIRED:
+        youth.icwa_status_at = timezone.now()
     _check_client_id_free(agency_id=actor.agency_id, client_id=youth.state_client_id)
     youth.full_clean()
     with transaction.atomic():
@@ -111,15 +115,33 @@ def youth_update(*, actor: User, youth: Youth, version: int, **fields: Any) -> Y
         if current.version != version:
             raise StaleEditError()
         changed = sorted(name for name, value in fields.items() if getattr(current, name) != value)
+        previous_icwa = current.icwa_status
         for name, value in fields.items():
             setattr(current, name, value)
         current.full_clean()
         _check_client_id_free(agency_id=current.agency_id, client_id=current.state_client_id, exclude_pk=current.pk)
+        detail: dict[str, Any] = {"fields": changed}
+        icwa_changed = "icwa_status" in changed
+        if icwa_changed:
+            current.icwa_status_at = timezone.now()
+            # Codes, not personal data: the audit row says which way the status moved.
+            detail["icwa_status"] = current.icwa_status
+            detail["icwa_status_previous"] = previous_icwa
         current.version = version + 1
         current.save()
-        audit_record(actor=actor, action="youth.update", obj=current, detail={"fields": changed})
+        audit_record(actor=actor, action="youth.update", obj=current, detail=detail)
         _after_youth_change(current)
+        if icwa_changed:
+            _after_icwa_status_change(youth=current, actor=actor, previous=previous_icwa)
     return current
+
+
+def _after_icwa_status_change(*, youth: Youth, actor: User, previous: str) -> None:
+    """Let the open missing-from-care episodes follow the new ICWA status (the tribe's notice),
+    inside the caller's transaction. Imported here: missing depends on youth, not the reverse."""
+    from safeharbor.missing.services import episodes_icwa_status_changed
+
+    episodes_icwa_status_changed(youth=youth, actor=actor, previous=previous)
 
 
 def _after_youth_change(youth: Youth) -> None:
@@ -374,7 +396,7 @@ def handovers_due_sweep() -> int:
             current, youth_id=OuterRef("youth_id"), worker_id=OuterRef("owner_id")
         )
         stale_duties = (
-            Deadline.objects.filter(agency=agency, youth__isnull=False, met_at__isnull=True, cancelled_at__isnull=True)
+            Deadline.objects.filter(agency=agency, youth__isnull=False, status="open")
             .filter(Exists(ended_for_owner))
             .exclude(Exists(still_owner_s))
             .values_list("youth_id", "owner_id")

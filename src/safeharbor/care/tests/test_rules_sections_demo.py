@@ -25,12 +25,11 @@ UTC = ZoneInfo("UTC")
     st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31), timezones=st.just(UTC)),
     st.integers(min_value=1, max_value=60),
 )
-def test_immediate_due_keeps_local_wall_clock_time(determined_at, days):
+def test_immediate_due_is_elapsed_time_whatever_the_clock_changes(determined_at, days):
+    # RULES.md §3: deadlines are elapsed time; 7 days = 168 h even in the week of a daylight-saving change.
     due = rules.immediate_due_at(determined_at=determined_at, due_days=days, zone=LA)
-    local_start, local_due = determined_at.astimezone(LA), due.astimezone(LA)
-    assert (local_due.date() - local_start.date()).days == days
-    # Same wall-clock time, except when that time does not exist on the due day (spring-forward gap).
-    assert abs((local_due.hour * 60 + local_due.minute) - (local_start.hour * 60 + local_start.minute)) in (0, 60)
+    assert due - determined_at == dt.timedelta(hours=24 * days)
+    assert due.utcoffset() == dt.timedelta(0)
 
 
 @given(st.sampled_from(rules.STATUSES), st.sampled_from(rules.STATUSES))

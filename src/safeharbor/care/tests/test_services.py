@@ -11,6 +11,7 @@ from safeharbor.audit.models import AuditEvent
 from safeharbor.care import rules
 from safeharbor.care.models import PartnerOrganisation, ServiceItem, ServiceStatusChange
 from safeharbor.care.services import (
+    DEADLINE_KINDS,
     immediate_interventions_ensure,
     partner_create,
     partner_directory_seed,
@@ -38,21 +39,23 @@ def test_determination_creates_three_immediate_items_exactly_once(personas, pinn
     assert [i.category for i in first] == list(rules.IMMEDIATE_CATEGORIES)
     assert [i.pk for i in again] == [i.pk for i in first]
     assert ServiceItem.objects.filter(youth=personas.youth, kind="immediate").count() == 3
-    assert Deadline.objects.filter(kind="service_item", youth=personas.youth).count() == 3
+    assert Deadline.objects.filter(kind__in=DEADLINE_KINDS, youth=personas.youth).count() == 3
     assert AuditEvent.objects.filter(action="care.service_create", youth_id=personas.youth.pk).count() == 3
 
 
-def test_immediate_items_owner_and_due_in_agency_calendar(personas, pinned):
-    # 7 calendar days later crosses the start of daylight-saving time (8 March 2026): 10:30 local stays 10:30.
+def test_immediate_items_owner_and_due_in_elapsed_time(personas, pinned):
+    # 7 days are 168 hours (RULES.md §3), also across the start of daylight-saving time (8 March 2026):
+    # 10:30 PST on 2 March is due 11:30 PDT on 9 March, not 10:30 (which would be 167 hours).
     items = immediate_interventions_ensure(youth=personas.youth, determined_at=DETERMINED, actor=personas.supervisor)
-    expected_due = dt.datetime(2026, 3, 9, 17, 30, tzinfo=UTC)  # 10:30 PDT
+    expected_due = DETERMINED + dt.timedelta(hours=168)
+    assert expected_due == dt.datetime(2026, 3, 9, 18, 30, tzinfo=UTC)
     for item in items:
         assert item.owner == personas.worker  # the assigned worker, not the actor
         assert item.due_at == expected_due
-        deadline = Deadline.objects.get(kind="service_item", subject_type="care.serviceitem", subject_id=item.pk)
+        deadline = Deadline.objects.get(kind__in=DEADLINE_KINDS, subject_type="care.serviceitem", subject_id=item.pk)
         assert deadline.due_at == expected_due
         assert deadline.owner == personas.worker
-        assert deadline.met_at is None
+        assert deadline.done_at is None
 
 
 def test_immediate_due_days_is_an_agency_setting(personas, pinned):
@@ -87,9 +90,9 @@ def test_status_changes_recorded_with_who_and_when(personas, pinned):
     placement.refresh_from_db()
     assert placement.started_on == dt.date(2026, 3, 3)
     assert placement.completed_on == dt.date(2026, 3, 4)
-    deadline = Deadline.objects.get(kind="service_item", subject_id=placement.pk, subject_type="care.serviceitem")
-    assert deadline.met_at == dt.datetime(2026, 3, 4, 20, 0, tzinfo=UTC)
-    assert deadline.met_by == personas.supervisor
+    deadline = Deadline.objects.get(kind__in=DEADLINE_KINDS, subject_id=placement.pk, subject_type="care.serviceitem")
+    assert deadline.done_at == dt.datetime(2026, 3, 4, 20, 0, tzinfo=UTC)
+    assert deadline.done_by == personas.supervisor
     audit = AuditEvent.objects.filter(action="care.service_update", object_id=str(placement.pk)).order_by("seq").last()
     assert audit.detail["from"] == "in_progress" and audit.detail["to"] == "completed"
 
@@ -99,7 +102,7 @@ def test_overdue_items_have_open_deadlines(personas, pinned):
     service_item_update(actor=personas.worker, item=items[1], status="completed")
     pinned.move_to(dt.datetime(2026, 3, 10, 0, 0, tzinfo=UTC))
     overdue = Deadline.objects.filter(
-        kind="service_item", youth=personas.youth, met_at__isnull=True, due_at__lte=dt.datetime(2026, 3, 10, tzinfo=UTC)
+        kind__in=DEADLINE_KINDS, youth=personas.youth, status="open", due_at__lte=dt.datetime(2026, 3, 10, tzinfo=UTC)
     )
     assert sorted(overdue.values_list("subject_id", flat=True)) == sorted([items[0].pk, items[2].pk])
 
@@ -175,8 +178,8 @@ def test_declined_or_unavailable_item_cancels_its_deadline_not_meets_it(personas
 
     items = immediate_interventions_ensure(youth=personas.youth, determined_at=DETERMINED, actor=personas.worker)
     service_item_update(actor=personas.worker, item=items[0], status=status)
-    deadline = Deadline.objects.get(kind="service_item", subject_type="care.serviceitem", subject_id=items[0].pk)
-    assert deadline.met_at is None and deadline.met_by is None
+    deadline = Deadline.objects.get(kind__in=DEADLINE_KINDS, subject_type="care.serviceitem", subject_id=items[0].pk)
+    assert deadline.done_at is None and deadline.done_by is None
     assert deadline.cancelled_at == dt.datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
     cancel = AuditEvent.objects.get(action="deadline.cancel", object_id=str(deadline.pk))
     assert cancel.detail["reason_code"] == status
@@ -185,5 +188,5 @@ def test_declined_or_unavailable_item_cancels_its_deadline_not_meets_it(personas
     pinned.move_to(dt.datetime(2026, 3, 12, 0, 0, tzinfo=UTC))
     deadlines_sweep()
     assert not deadline.notifications.exists()
-    others = Deadline.objects.filter(kind="service_item", subject_id__in=[items[1].pk, items[2].pk])
+    others = Deadline.objects.filter(kind__in=DEADLINE_KINDS, subject_id__in=[items[1].pk, items[2].pk])
     assert all(d.notifications.exists() for d in others)

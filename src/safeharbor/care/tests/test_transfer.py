@@ -14,7 +14,7 @@ from safeharbor.audit.models import AuditEvent
 from safeharbor.care import rules
 from safeharbor.care.models import ServiceItem
 from safeharbor.care.services import (
-    DEADLINE_KIND,
+    DEADLINE_KINDS,
     immediate_interventions_ensure,
     service_item_create,
     service_item_update,
@@ -49,7 +49,7 @@ def _item(personas, *, category="housing", owner=None, status=None, youth=None, 
 
 
 def _mirror(item):
-    return Deadline.objects.get(kind=DEADLINE_KIND, subject_type="care.serviceitem", subject_id=item.pk)
+    return Deadline.objects.get(kind__in=DEADLINE_KINDS, subject_type="care.serviceitem", subject_id=item.pk)
 
 
 def _transfer(personas, **kwargs):
@@ -91,9 +91,9 @@ def test_mirrored_duties_follow_their_items(personas):
     _transfer(personas)
 
     assert _mirror(open_item).owner_id == personas.worker2.pk
-    assert _mirror(open_item).met_at is None
+    assert _mirror(open_item).done_at is None
     # closed items' duties (met or cancelled) stay as they were
-    assert _mirror(completed).owner_id == personas.worker.pk and _mirror(completed).met_at is not None
+    assert _mirror(completed).owner_id == personas.worker.pk and _mirror(completed).done_at is not None
     assert _mirror(declined).owner_id == personas.worker.pk and _mirror(declined).cancelled_at is not None
     # the new owner hears of the moved duty once
     notes = Notification.objects.filter(recipient=personas.worker2)
@@ -195,9 +195,7 @@ def test_reassignment_moves_items_and_duties_together_with_one_message(personas)
     dated = ServiceItem.objects.filter(youth=personas.youth, status__in=rules.OPEN_STATUSES, due_at__isnull=False)
     assert dated.count() == 5
     for item in dated:
-        duty = Deadline.objects.filter(
-            kind=DEADLINE_KIND, subject_id=item.pk, met_at__isnull=True, cancelled_at__isnull=True
-        ).get()
+        duty = Deadline.objects.filter(kind__in=DEADLINE_KINDS, subject_id=item.pk, status="open").get()
         assert duty.owner_id == item.owner_id
     # one message, counting the four dated items' duties
     notes = Notification.objects.filter(recipient=personas.worker2, kind="duties_transferred")

@@ -90,6 +90,7 @@ class YouthFactory(DjangoModelFactory[Youth]):
     dob_verified = True
     dob_verification = "birth_certificate"
     gender = "female"
+    icwa_status = "not_inquired"  # the model's default: the ICWA inquiry not yet made
 
 
 class AliasFactory(DjangoModelFactory[Alias]):

@@ -71,7 +71,7 @@ def test_duties_page_overdue_first_and_bounded(personas, login):
     def duty(i, hours):
         deadline_open(
             agency_id=personas.agency.pk,
-            kind=f"k{i}",
+            kind=f"test.k{i}",
             subject=personas.youth,
             title=f"Duty number {i}",
             due_at=now + timedelta(hours=hours),
@@ -95,7 +95,7 @@ def test_duties_page_overdue_first_and_bounded(personas, login):
     other = login(personas.worker2)
     deadline_open(
         agency_id=personas.agency.pk,
-        kind="reassigned",
+        kind="test.reassigned",
         subject=personas.youth,
         title="Duty of a former case",
         due_at=now,

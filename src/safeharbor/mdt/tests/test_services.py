@@ -275,12 +275,12 @@ def test_action_item_becomes_a_deadline_met_when_done(personas):
         referral=referral,
     )
     deadline = Deadline.objects.get(kind=ActionItem.DEADLINE_KIND, subject_id=item.pk)
-    assert deadline.owner == p.partner and deadline.met_at is None and deadline.youth_id == referral.youth_id
+    assert deadline.owner == p.partner and deadline.done_at is None and deadline.youth_id == referral.youth_id
     with pytest.raises(PermissionDenied):
         services.action_item_complete(actor=p.worker2, item=item)
     services.action_item_complete(actor=p.partner, item=item)
     deadline.refresh_from_db()
-    assert deadline.met_at is not None and deadline.met_by == p.partner
+    assert deadline.done_at is not None and deadline.done_by == p.partner
     assert ActionItem.objects.get(pk=item.pk).status == "done"
 
 

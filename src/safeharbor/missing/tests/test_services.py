@@ -39,9 +39,10 @@ def test_report_opens_the_24_hour_duties_for_the_worker(personas):
     with time_machine.travel(DISCOVERED + timedelta(minutes=10), tick=False):
         episode = _report(personas)
     duties = _duties(episode)
+    # The youth's ICWA inquiry is not yet made: the duty is to make it, not the tribe's notice.
     assert sorted(duties) == [
-        "missing.notice.parents_or_guardians",
-        "missing.notice.tribe_if_indian_child",
+        "missing.icwa_inquiry",
+        "missing.notice.parents",
         "missing.report_law_enforcement",
         "missing.report_ncmec",
     ]
@@ -87,6 +88,8 @@ def test_contradictory_times_are_refused_with_the_field(personas):
 
 
 def test_recording_the_reports_meets_the_duties(personas):
+    personas.youth.icwa_status = "yes"  # an Indian child: the tribe's notice applies
+    personas.youth.save(update_fields=["icwa_status"])
     with time_machine.travel(DISCOVERED + timedelta(hours=2), tick=False):
         episode = _report(personas)
         services.episode_record_report(
@@ -110,9 +113,9 @@ def test_recording_the_reports_meets_the_duties(personas):
             actor=personas.worker,
             episode=episode,
             kind="notice",
-            notice_code="tribe_if_indian_child",
+            notice_code="tribe",
             made_at=timezone.now(),
-            made_to="Not an Indian child (ICWA inquiry done)",
+            made_to="No tribe could be reached for this youth",
             not_applicable=True,
         )
         with pytest.raises(ApplicationError):
@@ -135,10 +138,11 @@ def test_recording_the_reports_meets_the_duties(personas):
             )
         assert info.value.field == "notice_code"
     duties = _duties(episode)
-    assert duties["missing.report_law_enforcement"].met_by == personas.worker
-    assert duties["missing.report_ncmec"].met_at is not None
-    assert duties["missing.notice.tribe_if_indian_child"].met_at is not None
-    assert duties["missing.notice.parents_or_guardians"].met_at is None
+    assert duties["missing.report_law_enforcement"].done_by == personas.worker
+    assert duties["missing.report_ncmec"].done_at is not None
+    assert duties["missing.notice.tribe"].status == "not_applicable"
+    assert duties["missing.notice.tribe"].done_at is None
+    assert duties["missing.notice.parents"].status == "open"
 
 
 def test_return_opens_debrief_and_screening_duties_and_completing_them_clears_them(personas):
@@ -168,13 +172,15 @@ def test_return_opens_debrief_and_screening_duties_and_completing_them_clears_th
         linked = services.episode_return_screening_done(youth=personas.youth, screening=FakeScreening())
     assert [e.pk for e in linked] == [episode.pk]
     duties = _duties(episode)
-    assert duties["missing.return_debrief"].met_at is not None
-    assert duties["missing.return_screening"].met_at is not None
+    assert duties["missing.return_debrief"].done_at is not None
+    assert duties["missing.return_screening"].done_at is not None
     episode.refresh_from_db()
     assert episode.return_screening_id == 4242
 
 
 def test_close_after_every_duty(personas):
+    personas.youth.icwa_status = "reason_to_know"
+    personas.youth.save(update_fields=["icwa_status"])
     with time_machine.travel(DISCOVERED + timedelta(minutes=5), tick=False):
         episode = _report(personas)
     with time_machine.travel(DISCOVERED + timedelta(hours=3), tick=False):
@@ -182,8 +188,8 @@ def test_close_after_every_duty(personas):
         for kind, code in [
             ("law_enforcement", ""),
             ("ncmec", ""),
-            ("notice", "parents_or_guardians"),
-            ("notice", "tribe_if_indian_child"),
+            ("notice", "parents"),
+            ("notice", "tribe"),
         ]:
             services.episode_record_report(
                 actor=personas.worker,
@@ -262,4 +268,4 @@ def test_a_screening_before_the_return_is_not_the_return_screening(personas):
     assert [e.pk for e in services.episode_return_screening_done(youth=personas.youth, screening=Later())] == [
         episode.pk
     ]
-    assert _duties(episode)["missing.return_screening"].met_at is not None
+    assert _duties(episode)["missing.return_screening"].done_at is not None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from safeharbor.core.testing.matrix import Row, expect
+from django.utils import timezone
+
+from safeharbor.core.testing.matrix import API_ANON, Row, expect
 
 # The youth's own worker and the unit's supervisor may screen; everyone else gets a 404 (not a 403),
 # so a record's existence is never revealed.
@@ -86,5 +90,160 @@ ROWS = [
         expect(403, admin=404),
         kwargs=lambda p: _indicator(p, "other_agency"),
         label="other agency's indicator",
+    ),
+]
+
+
+# --- The law-enforcement report of an identified victim (page and API) --------------------------
+
+API_NO_PAGE = {"anonymous": API_ANON, "partner": 404, "auditor": 403, "admin": 403}
+WORKER_OF = {"youth": "worker", "youth2": "worker2", "other_agency_youth": "other_agency_worker"}
+
+
+def _confirmed(p: Any, which: str = "youth", *, recorded: bool = False) -> Any:
+    """Identify the persona youth `which` as a victim (its worker determines), opening the report duty;
+    with `recorded`, the report is recorded too."""
+    from safeharbor.screening.services import (
+        FactInput,
+        screening_finalise,
+        screening_save_answers,
+        screening_start,
+    )
+    from safeharbor.screening.victim_reports import victim_report_record
+
+    youth = getattr(p, which)
+    actor = getattr(p, WORKER_OF[which])
+    screening = screening_start(actor=actor, youth=youth)
+    fact = FactInput("commercial_sex_involvement", timezone.localdate() - timedelta(days=30), "Police report")
+    screening = screening_save_answers(actor=actor, screening=screening, answers={}, facts=[fact])
+    screening_finalise(
+        actor=actor, screening=screening, determined_status="confirmed_victim", when_category="in_foster_care"
+    )
+    if recorded:
+        victim_report_record(
+            actor=actor,
+            youth=youth,
+            made_at=timezone.now(),
+            law_enforcement_agency="Fictional County Sheriff",
+            report_number="MX-1",
+        )
+    return youth
+
+
+def _victim_youth(which: str = "youth", *, recorded: bool = False, api: bool = False) -> Any:
+    key = "youth_id" if api else "youth_pk"
+    return lambda p: {key: _confirmed(p, which, recorded=recorded).pk}
+
+
+def _page_report(p: Any) -> dict[str, str]:
+    made_at = timezone.now().astimezone(ZoneInfo(p.agency.time_zone))
+    return {
+        "made_at": made_at.strftime("%Y-%m-%dT%H:%M"),
+        "law_enforcement_agency": "Fictional County Sheriff",
+        "report_number": "MX-2",
+    }
+
+
+def _api_report(p: Any) -> dict[str, str]:
+    return {
+        "made_at": timezone.now().isoformat(),
+        "law_enforcement_agency": "Fictional County Sheriff",
+        "report_number": "MX-3",
+    }
+
+
+ROWS += [
+    Row("screening:victim_report", WRITE, kwargs=_victim_youth(), label="due"),
+    Row("screening:victim_report", WRITE, kwargs=_youth, label="nothing due"),
+    Row("screening:victim_report", WRITE, kwargs=_victim_youth(recorded=True), label="recorded"),
+    Row("screening:victim_report", WRITE_REDIRECT, kwargs=_victim_youth(), method="post", data=_page_report),
+    Row(
+        "screening:victim_report",
+        WRITE_BAD_INPUT,
+        kwargs=_victim_youth(),
+        method="post",
+        data=lambda p: {**_page_report(p), "report_number": ""},
+        label="no report number",
+    ),
+    Row(
+        "screening:victim_report",
+        expect(404, worker2=200, supervisor=200),
+        kwargs=_victim_youth("youth2"),
+        label="another worker's youth",
+    ),
+    Row(
+        "screening:victim_report",
+        expect(404, worker2=302, supervisor=302),
+        kwargs=_victim_youth("youth2"),
+        method="post",
+        data=_page_report,
+        label="another worker's youth",
+    ),
+    Row(
+        "screening:victim_report",
+        expect(404, other_agency_worker=200),
+        kwargs=_victim_youth("other_agency_youth"),
+        label="other agency's youth",
+    ),
+    Row(
+        "screening:victim_report",
+        expect(404, other_agency_worker=302),
+        kwargs=_victim_youth("other_agency_youth"),
+        method="post",
+        data=_page_report,
+        label="other agency's youth",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(200, worker2=404, other_unit_worker=404, other_agency_worker=404, **API_NO_PAGE),
+        kwargs=_victim_youth(recorded=True, api=True),
+        label="recorded",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(404, **API_NO_PAGE),
+        kwargs=_victim_youth(api=True),
+        label="not recorded yet",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(404, other_agency_worker=200, **API_NO_PAGE),
+        kwargs=_victim_youth("other_agency_youth", recorded=True, api=True),
+        label="other agency's youth",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(404, worker=201, supervisor=201, **API_NO_PAGE),
+        kwargs=_victim_youth(api=True),
+        method="post",
+        data=_api_report,
+        content_type="application/json",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(404, worker=400, supervisor=400, **API_NO_PAGE),
+        kwargs=_victim_youth(api=True),
+        method="post",
+        data=lambda p: {**_api_report(p), "made_at": "2026-11-20T10:00:00"},
+        content_type="application/json",
+        label="no UTC offset",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(404, worker2=201, supervisor=201, **API_NO_PAGE),
+        kwargs=_victim_youth("youth2", api=True),
+        method="post",
+        data=_api_report,
+        content_type="application/json",
+        label="another worker's youth",
+    ),
+    Row(
+        "api:screening-victim-report",
+        expect(404, other_agency_worker=201, **API_NO_PAGE),
+        kwargs=_victim_youth("other_agency_youth", api=True),
+        method="post",
+        data=_api_report,
+        content_type="application/json",
+        label="other agency's youth",
     ),
 ]

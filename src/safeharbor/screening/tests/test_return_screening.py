@@ -17,7 +17,7 @@ from safeharbor.screening.services import screening_finalise, screening_start
 
 
 def _open_return_duties(youth):
-    return Deadline.objects.filter(youth=youth, met_at__isnull=True, kind__icontains="screening")
+    return Deadline.objects.filter(youth=youth, status="open", kind__icontains="screening")
 
 
 def test_finalising_a_screening_after_return_meets_the_return_screening_duty(personas):

@@ -173,7 +173,8 @@ def test_at_risk_determination_notifies_nobody(personas):
     screening = screened(personas.worker, personas.youth, "foster_care")
     services.screening_finalise(actor=personas.worker, screening=screening, determined_status="at_risk")
     assert not Notification.objects.filter(kind="screening_determined").exists()
-    assert not Deadline.objects.exists()
+    # An at-risk youth gets only the 6-month re-screening duty (RULES.md §2), no victim duties.
+    assert list(Deadline.objects.values_list("kind", flat=True)) == ["screening.periodic_rescreening"]
 
 
 def test_confirmed_victim_opens_24_hour_law_enforcement_duty_and_immediate_interventions(personas):
@@ -188,7 +189,7 @@ def test_confirmed_victim_opens_24_hour_law_enforcement_duty_and_immediate_inter
         determined_status="confirmed_victim",
         when_category="absent_from_care",
     )
-    duty = Deadline.objects.get(kind="le_report_victim")
+    duty = Deadline.objects.get(kind="screening.victim_report_law_enforcement")
     assert duty.due_at == NOW + timedelta(hours=24)
     assert duty.youth_id == youth.pk
     assert duty.owner == personas.worker
@@ -217,7 +218,7 @@ def test_amendment_is_linked_with_a_reason_and_does_not_reopen_the_duty(personas
         determined_status="confirmed_victim",
         when_category="before_foster_care",
     )
-    assert Deadline.objects.filter(kind="le_report_victim").count() == 1
+    assert Deadline.objects.filter(kind="screening.victim_report_law_enforcement").count() == 1
     assert CsecStatusChange.objects.filter(youth=youth).count() == 2
 
 

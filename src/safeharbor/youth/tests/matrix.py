@@ -70,7 +70,12 @@ ROWS: list[Row] = [
         "youth:create",
         expect(302, supervisor=400, **CREATE_NO_PAGE),
         method="post",
-        data=lambda p: {"legal_first_name": "Wren", "legal_last_name": "Calloway", "gender": "unknown"},
+        data=lambda p: {
+            "legal_first_name": "Wren",
+            "legal_last_name": "Calloway",
+            "gender": "unknown",
+            "icwa_status": "not_inquired",
+        },
         label="valid; a supervisor must name the worker",
     ),
     Row("youth:duplicates", expect(200, **CREATE_NO_PAGE)),

@@ -96,7 +96,13 @@ def test_create_page_creates_and_redirects_to_profile(personas, login):
     client = login(personas.worker)
     response = client.post(
         reverse("youth:create"),
-        {"legal_first_name": "Wren", "legal_last_name": "Calloway", "gender": "female", "date_of_birth": "2011-02-03"},
+        {
+            "legal_first_name": "Wren",
+            "legal_last_name": "Calloway",
+            "gender": "female",
+            "date_of_birth": "2011-02-03",
+            "icwa_status": "not_inquired",
+        },
     )
     youth = Youth.objects.get(legal_last_name="Calloway")
     assert response.status_code == 302 and response.url == reverse("youth:detail", kwargs={"pk": youth.pk})
@@ -169,6 +175,7 @@ def test_stale_edit_page_shows_a_clear_error_and_changes_nothing(personas, login
         "date_of_birth": personas.youth.date_of_birth.isoformat(),
         "dob_verified": "on",
         "dob_verification": "birth_certificate",
+        "icwa_status": "not_inquired",
     }
     first = client.post(url, {**form, "preferred_name": "Birdie", "version": 1})
     assert first.status_code == 302, first.context["form"].errors
@@ -254,6 +261,12 @@ def test_service_refusal_on_create_is_a_field_error_not_a_500(personas, login):
     client = login(personas.worker)
     response = client.post(
         reverse("youth:create"),
-        {"legal_first_name": "Ada", "legal_last_name": "Quill", "gender": "female", "state_client_id": "CA-1"},
+        {
+            "legal_first_name": "Ada",
+            "legal_last_name": "Quill",
+            "gender": "female",
+            "state_client_id": "CA-1",
+            "icwa_status": "not_inquired",
+        },
     )
     assert response.status_code == 400 and "already has this state client ID" in response.content.decode()

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeharbor.accounts.models import RoleGrant, Unit, User
@@ -107,6 +108,17 @@ LAST_NAMES = [
     "Thistlewood",
 ]
 STREET_NAMES = ["Sparrow", "Jinx", "Honey", "Blaze", "Kiki", "Echo", "Roxy", "Dice"]
+# The ICWA status of demo youth i, cycling through every status. The first three on the demo worker's
+# caseload (i = 0, 3, 6) are "not an Indian child": the missing-from-care demo records their tribe's
+# notice as not applying ("no tribal affiliation found").
+ICWA_CYCLE = ["not_inquired", "no", "yes", "not_inquired", "reason_to_know"]
+ICWA_NOT_INDIAN = frozenset({0, 3, 6})
+
+
+def demo_icwa_status(i: int) -> str:
+    return "no" if i in ICWA_NOT_INDIAN else ICWA_CYCLE[i % len(ICWA_CYCLE)]
+
+
 FACILITIES = [("Maplewood Youth Home (fictional)", "group_home"), ("Harbor Light Shelter (fictional)", "shelter")]
 
 
@@ -183,11 +195,13 @@ class Command(BaseCommand):
         workers = [users["worker"], users["worker2"], users["worker3"]]
         genders = ["female", "female", "female", "male", "transgender", "non_binary", "unknown"]
         result = []
+        recorded_at = timezone.now() - timedelta(days=30)
         for i in range(40):
             first = FIRST_NAMES[i]
             last = LAST_NAMES[i % len(LAST_NAMES)]
             dob = date(2008, 1, 1) + timedelta(days=rng.randrange(0, 365 * 7))
             verified = i % 5 != 4
+            icwa = demo_icwa_status(i)
             youth = Youth.objects.create(
                 agency=agency,
                 legal_first_name=first,
@@ -198,6 +212,8 @@ class Command(BaseCommand):
                 dob_verification="birth_certificate" if verified and i % 13 != 12 else "",
                 gender=genders[i % len(genders)],
                 state_client_id=f"DEMO-{1000 + i}",
+                icwa_status=icwa,
+                icwa_status_at=None if icwa == "not_inquired" else recorded_at,
                 created_by=workers[i % 3],
             )
             if i % 2 == 0:
