@@ -119,3 +119,20 @@ def lease_release(*, lease: HeldLease, completed: bool) -> bool:
     if not released:
         logger.warning("lease %s was no longer held by %s at release", lease.name, lease.holder)
     return bool(released)
+
+
+def run_under_lease(*, name: str, seconds: int, job: Callable[[], object]) -> bool:
+    """Run `job` while holding the lease `name` (a periodic sweep that must not overlap itself and
+    must never be stopped by a dead process's lock). Returns False, doing nothing, when another holder
+    has a live lease. The lease is released in every case; completion is recorded on success."""
+    lease = lease_acquire(name=name, seconds=seconds)
+    if lease is None:
+        logger.info("lease %s is held elsewhere; skipping this run", name)
+        return False
+    completed = False
+    try:
+        job()
+        completed = True
+    finally:
+        lease_release(lease=lease, completed=completed)
+    return True

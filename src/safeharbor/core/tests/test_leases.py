@@ -184,3 +184,29 @@ def test_of_many_concurrent_contenders_exactly_one_wins():
     assert errors == []
     assert len(won) == 1
     assert Lease.objects.get(name="race").holder == won[0]
+
+
+@pytest.mark.django_db
+def test_run_under_lease_runs_once_skips_while_held_and_survives_a_dead_holder():
+    from safeharbor.core.leases import lease_acquire, run_under_lease
+
+    calls: list[int] = []
+    assert run_under_lease(name="job", seconds=60, job=lambda: calls.append(1))
+    assert Lease.objects.get(name="job").last_completed_at is not None
+    dead = lease_acquire(name="job", seconds=60, holder="dead-host:1:x")
+    assert dead is not None
+    assert not run_under_lease(name="job", seconds=60, job=lambda: calls.append(2))
+    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=61)):
+        assert run_under_lease(name="job", seconds=60, job=lambda: calls.append(3))
+    assert calls == [1, 3]
+
+
+@pytest.mark.django_db
+def test_the_other_periodic_tasks_hold_no_huey_lock():
+    import inspect
+
+    from safeharbor.webaccess import tasks as webaccess_tasks
+    from safeharbor.youth import tasks as youth_tasks
+
+    for module in (youth_tasks, webaccess_tasks):
+        assert "lock_task" not in inspect.getsource(module)
