@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from safeharbor.reports.api import ComplianceReportApi
+
+urlpatterns = [
+    path("reports/compliance", ComplianceReportApi.as_view(), name="reports-compliance"),
+]
