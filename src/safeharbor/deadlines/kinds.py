@@ -107,7 +107,7 @@ _KINDS: tuple[DutyKind, ...] = (
         due="rescreen_months after the screening was finalised (same wall-clock time, agency zone)",
         owner="the youth's current worker (else the person who finalised)",
         meets="screening.services.screening_finalise (the next screening; it opens the next period's duty)",
-        cancels="screening.services.screening_finalise (status no known risk); youth.services.youth_close_case",
+        cancels="screening.services.screening_finalise (a new status of no known risk)",
     ),
     DutyKind(
         code="care.immediate.safe_placement",

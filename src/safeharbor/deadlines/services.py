@@ -210,32 +210,6 @@ def deadline_cancel(
     return len(open_rows)
 
 
-def deadlines_cancel_for_youth(*, youth_id: int, kinds_: Collection[str], actor: User | None, reason_code: str) -> int:
-    """Cancel every open duty of the given kinds for a youth (for example when the case closes)."""
-    _check_reason(reason_code)
-    when = timezone.now()
-    with transaction.atomic():
-        rows = list(
-            Deadline.objects.select_for_update().filter(
-                youth_id=youth_id, kind__in=list(kinds_), status=DutyStatus.OPEN
-            )
-        )
-        for deadline in rows:
-            deadline.status = DutyStatus.CANCELLED
-            deadline.cancelled_at = when
-            deadline.cancel_reason = reason_code
-            deadline.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-            audit_record(
-                actor=actor,
-                action="deadline.cancel",
-                obj=deadline,
-                youth_id=deadline.youth_id,
-                agency_id=deadline.agency_id,
-                detail={"kind": deadline.kind, "reason_code": reason_code, "status": "cancelled"},
-            )
-    return len(rows)
-
-
 # --- Moving duties to a new worker -------------------------------------------------------------
 
 TRANSFER_CANCEL_REASON = "reassigned"
@@ -612,3 +586,112 @@ def sweep_soon() -> None:
         deadlines_sweep_now()
 
     transaction.on_commit(_enqueue)
+
+
+# --- The supervisor's unit board: row actions ---------------------------------------------------
+
+REMINDER_KIND = "duty_reminder"
+REASSIGNED_KIND = "duty_reassigned"
+# A reminder from the board reaches the owner at most once an hour per duty (a double click sends one).
+REMINDER_EVERY = timedelta(hours=1)
+NOT_OPEN_MESSAGE = "This duty is no longer open: it was met or closed meanwhile."
+REASSIGN_TARGET_MESSAGE = "Choose an active worker of the duty's unit, other than its current owner."
+
+
+def deadline_reassign(*, actor: User, deadline: Deadline, to_user: User) -> Deadline:
+    """Give one open duty of the actor's unit board to another worker of the same unit.
+
+    A duty exists once per kind and subject (the database says so), so the row stays and only its
+    owner changes. Refused (`ApplicationError` on `to_user`) unless `permissions.can_reassign_duty`
+    holds; a duty outside the actor's board is a `PermissionDenied`. Audited `deadline.reassign` with
+    both user ids; the new owner gets an in-app message naming no child; the sweep then reminds them.
+    Reminders already sent stay with their recipient.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from safeharbor import permissions
+    from safeharbor.deadlines.links import link_for
+
+    with transaction.atomic():
+        locked = (
+            Deadline.objects.select_for_update(of=("self",))
+            .filter(pk=deadline.pk)
+            .select_related("agency", "owner")
+            .first()
+        )
+        if locked is None:
+            raise Http404
+        if not locked.is_open:
+            raise ApplicationError(NOT_OPEN_MESSAGE, code="not_open")
+        if not permissions.can_act_on_board_duty(actor, locked):
+            raise PermissionDenied
+        if not permissions.can_reassign_duty(actor, locked, to_user):
+            raise ApplicationError(REASSIGN_TARGET_MESSAGE, field="to_user")
+        from_user_id = locked.owner_id
+        locked.owner = to_user
+        locked.full_clean()
+        locked.save(update_fields=["owner"])
+        audit_record(
+            actor=actor,
+            action="deadline.reassign",
+            obj=locked,
+            youth_id=locked.youth_id,
+            agency_id=locked.agency_id,
+            detail={"kind": locked.kind, "from_user_id": from_user_id, "to_user_id": to_user.pk},
+        )
+        notification_send(
+            recipient=to_user,
+            kind=REASSIGNED_KIND,
+            message=f"A duty was reassigned to you, due {_local(locked.due_at, locked.agency)}: {locked.title}"[:300],
+            link=link_for(locked),
+        )
+        sweep_soon()
+    return locked
+
+
+def deadline_remind(*, actor: User, deadline: Deadline) -> Notification | None:
+    """Send the owner of an open duty of the actor's unit board an in-app reminder (kind
+    `duty_reminder`), at most once an hour per duty: a second request within the hour sends nothing
+    and returns None. Audited `deadline.remind` either way (`sent` says which)."""
+    from django.core.exceptions import PermissionDenied
+
+    from safeharbor import permissions
+    from safeharbor.deadlines.links import link_for
+
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Deadline.objects.select_for_update(of=("self",))
+            .filter(pk=deadline.pk)
+            .select_related("agency", "owner")
+            .first()
+        )
+        if locked is None:
+            raise Http404
+        if not locked.is_open:
+            raise ApplicationError(NOT_OPEN_MESSAGE, code="not_open")
+        if not permissions.can_remind_duty(actor, locked):
+            raise PermissionDenied
+        prefix = f"{REMINDER_KIND}:{locked.pk}:"
+        recent = Notification.objects.filter(
+            kind=REMINDER_KIND, dedupe_key__startswith=prefix, created_at__gt=now - REMINDER_EVERY
+        ).exists()
+        notification = None
+        if not recent:
+            sender = actor.get_full_name() or actor.username
+            notification = notification_send(
+                recipient=locked.owner,
+                kind=REMINDER_KIND,
+                message=f"Reminder from {sender}, due {_local(locked.due_at, locked.agency)}: {locked.title}"[:300],
+                link=link_for(locked),
+                dedupe_key=prefix + now.astimezone(UTC).strftime("%Y%m%d%H"),
+            )
+        audit_record(
+            actor=actor,
+            action="deadline.remind",
+            obj=locked,
+            youth_id=locked.youth_id,
+            agency_id=locked.agency_id,
+            detail={"kind": locked.kind, "recipient_id": locked.owner_id, "sent": notification is not None},
+        )
+    return notification

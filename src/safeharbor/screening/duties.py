@@ -90,13 +90,6 @@ def victim_report_after_confirmation(*, actor: User, youth: Youth, determined_at
     )
 
 
-def screening_duties_cancel_on_case_close(*, actor: User | None, youth: Youth) -> int:
-    """The case closed: the periodic re-screening no longer applies."""
-    from safeharbor.deadlines.services import deadlines_cancel_for_youth
-
-    return deadlines_cancel_for_youth(youth_id=youth.pk, kinds_=[KIND_PERIODIC], actor=actor, reason_code="case_closed")
-
-
 def screening_duties_open(*, youth: Youth) -> list[Deadline]:
     """The youth's open screening duties (return screenings and the periodic one), earliest due first.
     One query."""
