@@ -131,3 +131,10 @@ def _engine_test_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     from safeharbor.deadlines import kinds
 
     monkeypatch.setattr(kinds, "TEST_PREFIXES", ("test.", "extra."))
+
+
+@pytest.fixture(autouse=True)
+def _private_audit_anchors(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test verifies the audit chain against its own anchor store, never the one `make run` keeps
+    in var/ (whose anchors belong to the demo database)."""
+    settings.AUDIT_ANCHOR_DIR = tmp_path_factory.mktemp("audit-anchors")

@@ -5,7 +5,8 @@ Youth appear as identifiers only; actors (staff) by username and name, joined by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -79,6 +80,43 @@ def audit_events_for(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEvent
     ).order_by("-seq")
 
 
+# Compact and stable: the same text the CSV export writes for a whole detail.
+_DETAIL_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def detail_pairs(detail: Any) -> list[tuple[str, str]]:
+    """An event's detail as sorted (key, text) pairs, for templates.
+
+    Templates never touch the detail dict itself: Django's template lookup tries `detail["items"]`
+    before the dict's `items` method (likewise `keys`, `values`, `get`...), so a detail with such a key
+    broke the page. Strings are shown as they are, anything else as compact JSON; escaping is left to
+    the template. A detail that is not an object (not written by `audit_record`, but possible in old
+    rows) is one pair named "value".
+    """
+    if detail is None:
+        return []
+    if not isinstance(detail, dict):
+        return [("value", _detail_text(detail))]
+    return [(str(key), _detail_text(value)) for key, value in sorted(detail.items(), key=lambda item: str(item[0]))]
+
+
+def _detail_text(value: Any) -> str:
+    return value if isinstance(value, str) else _DETAIL_ENCODER.encode(value)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One row of the audit page: the event and its detail as (key, text) pairs."""
+
+    event: AuditEvent
+    details: list[tuple[str, str]]
+
+
+def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
+    """The rows of one page of events (no query beyond the page's own)."""
+    return [AuditRow(event=event, details=detail_pairs(event.detail)) for event in events]
+
+
 EXPORT_HEADER = [
     "seq",
     "time",
@@ -96,8 +134,6 @@ EXPORT_HEADER = [
 
 def audit_export_rows(*, user: Any, filters: AuditFilters) -> Iterator[list[str]]:
     """The filtered events as CSV rows (header first), streamed from one query in chunks."""
-    import json
-
     zone = agency_zone(user.agency)
     yield EXPORT_HEADER
     rows = (

