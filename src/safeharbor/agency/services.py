@@ -1,9 +1,10 @@
 """Write workflows of the agency app: creating a county agency ready to work.
 
 A new agency gets what each app seeds for existing agencies in its data migrations: the screening
-indicator catalogue, the partner directory and the website catalogue of handbook 13-19. Guidance
-content (glossary, myths, strategies, the policy handbook) is shared by every agency, so nothing of it
-is copied. Holidays come from the agency's holiday calendar setting, so none are seeded either.
+indicator catalogue, the partner directory and the website catalogue of handbook 13-19, and its own
+copy of the guidance content (glossary, myths, strategies, needs, legal basis, the policy handbook),
+which its admin then edits for the agency alone. Holidays come from the agency's holiday calendar
+setting, so none are seeded either.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def _validate(agency: Agency) -> None:
 def agency_seed(*, agency: Agency) -> dict[str, int]:
     """Give an agency the default catalogues it lacks (idempotent). Returns how many rows each added."""
     from safeharbor.care.services import partner_directory_seed
+    from safeharbor.guidance.services import guidance_defaults_ensure
     from safeharbor.screening.models import IndicatorDefinition
     from safeharbor.screening.services import indicator_catalogue_ensure
     from safeharbor.webaccess.services import site_catalogue_seed
@@ -40,7 +42,8 @@ def agency_seed(*, agency: Agency) -> dict[str, int]:
         indicators = len(indicator_catalogue_ensure(agency=agency)) - indicators_before
         partners = partner_directory_seed(agency=agency)
         sites = site_catalogue_seed(agency=agency)
-    return {"indicators": indicators, "partners": partners, "sites": sites}
+        guidance = sum(guidance_defaults_ensure(agency=agency).values())
+    return {"indicators": indicators, "partners": partners, "sites": sites, "guidance": guidance}
 
 
 def agency_create(*, actor: Any | None, name: str, slug: str, time_zone: str = DEFAULT_TIME_ZONE) -> Agency:

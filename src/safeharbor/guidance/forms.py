@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from safeharbor.guidance.models import GlossaryTerm, LegalBasis, Myth, Need, PolicySection, Strategy
 from safeharbor.guidance.rules import MAX_TEXT
@@ -27,9 +28,20 @@ def _style(form: forms.BaseForm) -> None:
 
 
 class _StyledModelForm(forms.ModelForm):
+    """A knowledge entry of one agency: the view gives the instance its agency, never the form."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+
+    def clean_key(self) -> str:
+        """A key is unique within the agency (the model's constraint; the agency is not a form field,
+        so the form checks it here, as an error on the key)."""
+        key: str = self.cleaned_data["key"]
+        others = type(self.instance)._default_manager.filter(agency_id=self.instance.agency_id, key=key)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This agency already has an entry with this key.")
+        return key
 
 
 class GlossaryTermForm(_StyledModelForm):
@@ -77,7 +89,7 @@ class SectionVersionForm(forms.Form):
     effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     last_updated = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     legal_basis = forms.ModelMultipleChoiceField(
-        queryset=LegalBasis.objects.order_by("order"), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=LegalBasis.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     enforced_by = forms.CharField(
         required=False,
@@ -86,8 +98,10 @@ class SectionVersionForm(forms.Form):
     )
     change_note = forms.CharField(max_length=300, help_text="What changed, and why.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, legal_basis: QuerySet[LegalBasis], **kwargs: Any) -> None:
+        """`legal_basis`: the choices, the agency's own (`selectors.legal_basis_for`)."""
         super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].queryset = legal_basis  # type: ignore[attr-defined]
         _style(self)
 
     def clean_enforced_by(self) -> list[str]:

@@ -1,8 +1,11 @@
 """Knowledge at the point of need (handbook 13-19) and the agency's versioned policy handbook.
 
-Content is shared by every agency (it restates public knowledge and the handbook); admins edit it and
-every change is kept by django-simple-history and written to the audit chain. Case notes belong to a
-youth and are reached only through the youth door.
+Every entry belongs to one agency (DESIGN.md, "Every record belongs to one agency"): each agency has its
+own glossary, myths, strategies, needs, legal basis and versioned handbook, first copied from the shared
+default text (`guidance/defaults.py`) by `services.guidance_defaults_ensure`. An agency's admin edits
+only the agency's copy; every change is kept by django-simple-history and written to the audit chain.
+A policy section belongs to its document's agency. Case notes belong to a youth and are reached only
+through the youth door.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from safeharbor.core.models import TimeStampedModel
 class GlossaryTerm(TimeStampedModel):
     """A term of "the life" with its meaning in plain words."""
 
-    key = models.SlugField(max_length=40, unique=True, help_text="Stable key; the language check uses it.")
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
+    key = models.SlugField(max_length=40, help_text="Stable key; the language check uses it.")
     term = models.CharField(max_length=80)
     meaning = models.TextField()
     indicator = models.CharField(
@@ -31,6 +35,13 @@ class GlossaryTerm(TimeStampedModel):
 
     class Meta:
         ordering = ["order", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "key"],
+                name="glossary_term_unique_key_per_agency",
+                violation_error_message="The glossary already has a term with this key.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.term
@@ -39,6 +50,7 @@ class GlossaryTerm(TimeStampedModel):
 class Myth(TimeStampedModel):
     """A belief that blames the child, and the facts that answer it."""
 
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=80)
     myth = models.TextField("the myth")
     facts = models.TextField("the facts")
@@ -57,6 +69,7 @@ class Myth(TimeStampedModel):
 class Strategy(TimeStampedModel):
     """A way to engage a youth who is, or may be, exploited."""
 
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=120)
     body = models.TextField()
     citation = models.CharField(max_length=200)
@@ -74,6 +87,8 @@ class Strategy(TimeStampedModel):
 
 class Need(TimeStampedModel):
     """An immediate or long-term need of a victim, and what meets it."""
+
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
 
     class Horizon(models.TextChoices):
         IMMEDIATE = "immediate", "Immediate"
@@ -97,11 +112,13 @@ class Need(TimeStampedModel):
 class LegalBasis(TimeStampedModel):
     """A statute the protocol rests on, described in plain words (never quoted)."""
 
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
+
     class Jurisdiction(models.TextChoices):
         FEDERAL = "federal", "Federal"
         CALIFORNIA = "california", "California"
 
-    key = models.SlugField(max_length=40, unique=True)
+    key = models.SlugField(max_length=40)
     citation = models.CharField(max_length=80)
     title = models.CharField(max_length=160)
     jurisdiction = models.CharField(max_length=12, choices=Jurisdiction.choices)
@@ -114,6 +131,13 @@ class LegalBasis(TimeStampedModel):
     class Meta:
         ordering = ["order", "citation"]
         verbose_name_plural = "legal bases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "key"],
+                name="legal_basis_unique_key_per_agency",
+                violation_error_message="The legal basis already has an entry with this key.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.citation
@@ -122,13 +146,17 @@ class LegalBasis(TimeStampedModel):
 class PolicyDocument(TimeStampedModel):
     """One of the agency's policy pages, e.g. handbook 13-19."""
 
-    code = models.SlugField(max_length=20, unique=True)
+    agency = models.ForeignKey("agency.Agency", on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(max_length=20)
     title = models.CharField(max_length=200)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="policy_document_unique_code_per_agency"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -164,6 +192,11 @@ class PolicySection(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
+
+    @property
+    def agency_id(self) -> int:
+        """A section belongs to its document's agency (the permission predicates and the audit read it)."""
+        return self.document.agency_id
 
     def clean(self) -> None:
         if self.effective_date and self.last_updated and self.last_updated < self.effective_date:

@@ -1,15 +1,26 @@
-"""Reads of the guidance app, each with a fixed number of queries."""
+"""Reads of the guidance app, each with a fixed number of queries.
+
+Every read is of the user's own agency's content (`permissions.guidance_read_q`). A URL that names an
+entry or a policy section reaches it only through its door (`guidance_<entity>_get_for_user`), which
+answers 404 for another agency's record as for a missing one, and audits both outcomes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import transaction
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from safeharbor import permissions
+from safeharbor.audit.models import AuditEvent
+from safeharbor.audit.services import audit_record
 from safeharbor.core import rules_registry
 from safeharbor.guidance import rules as language
+from safeharbor.guidance.defaults import HANDBOOK_CODE
 from safeharbor.guidance.models import (
     CaseNote,
     GlossaryTerm,
@@ -22,6 +33,113 @@ from safeharbor.guidance.models import (
 )
 
 SEARCH_LIMIT = 25
+SECTION = "document__"  # how a policy section reaches its agency
+
+M = TypeVar("M", bound=Model)
+
+
+# --- Doors --------------------------------------------------------------------------------------
+
+
+def _entry_get_for_user(model: type[M], *, kind: str, user: Any, pk: Any, write: bool) -> M:
+    """The door to one knowledge entry of the user's agency (with `write`: one they may change)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    scope = permissions.guidance_write_q(user) if write else permissions.guidance_read_q(user)
+    entry = model._default_manager.filter(scope, pk=pk).first()
+    action = f"guidance.{kind}.{'edit' if write else 'view'}"
+    with transaction.atomic():
+        if entry is None:
+            audit_record(
+                actor=user,
+                action=action,
+                object_type=model._meta.label_lower,
+                object_id=pk,
+                outcome=AuditEvent.Outcome.DENIED,
+            )
+        else:
+            audit_record(actor=user, action=action, obj=entry)
+    if entry is None:
+        raise Http404("No such entry here, or you do not have access to it.")
+    return entry
+
+
+def guidance_glossary_term_get_for_user(*, user: Any, pk: Any, write: bool = False) -> GlossaryTerm:
+    return _entry_get_for_user(GlossaryTerm, kind="glossary", user=user, pk=pk, write=write)
+
+
+def guidance_myth_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Myth:
+    return _entry_get_for_user(Myth, kind="myths", user=user, pk=pk, write=write)
+
+
+def guidance_strategy_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Strategy:
+    return _entry_get_for_user(Strategy, kind="strategies", user=user, pk=pk, write=write)
+
+
+def guidance_need_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Need:
+    return _entry_get_for_user(Need, kind="needs", user=user, pk=pk, write=write)
+
+
+def guidance_legal_basis_get_for_user(*, user: Any, pk: Any, write: bool = False) -> LegalBasis:
+    return _entry_get_for_user(LegalBasis, kind="legal", user=user, pk=pk, write=write)
+
+
+ENTRY_DOORS: dict[str, Any] = {
+    "glossary": guidance_glossary_term_get_for_user,
+    "myths": guidance_myth_get_for_user,
+    "strategies": guidance_strategy_get_for_user,
+    "needs": guidance_need_get_for_user,
+    "legal": guidance_legal_basis_get_for_user,
+}
+
+
+def guidance_section_get_for_user(
+    *, user: Any, key: str, version: int | None = None, write: bool = False
+) -> PolicySection:
+    """The door to a section of the user's agency's handbook, named by key as the URLs name it (the
+    current version, or `version`). With `write`: the current version, for an admin of the agency.
+    Another agency's section is a 404 like a missing one; both outcomes are audited."""
+    scope = permissions.guidance_write_q(user, via=SECTION) if write else permissions.guidance_read_q(user, via=SECTION)
+    rows = PolicySection.objects.filter(scope, document__code=HANDBOOK_CODE, key=key).select_related("document")
+    if version is not None and not write:
+        rows = rows.filter(version=version)
+    section = rows.order_by("-version").first()
+    action = "guidance.section.edit" if write else "guidance.section.view"
+    with transaction.atomic():
+        if section is None:
+            audit_record(
+                actor=user,
+                action=action,
+                object_type="guidance.policysection",
+                outcome=AuditEvent.Outcome.DENIED,
+                detail={"key": key[:60], "version": version},
+            )
+        else:
+            audit_record(
+                actor=user, action=action, obj=section, detail={"key": section.key, "version": section.version}
+            )
+    if section is None:
+        raise Http404("No such section in this agency's handbook.")
+    return section
+
+
+# --- The agency's content -----------------------------------------------------------------------
+
+
+def handbook_for(*, user: Any) -> PolicyDocument | None:
+    """The user's agency's policy handbook (13-19), if it has one."""
+    return PolicyDocument.objects.filter(permissions.guidance_read_q(user), code=HANDBOOK_CODE).first()
+
+
+def entries_for(model: type[M], *, user: Any) -> QuerySet[M]:
+    """The knowledge entries of one kind of the user's agency, in their order."""
+    return model._default_manager.filter(permissions.guidance_read_q(user))
+
+
+def legal_basis_for(*, user: Any) -> QuerySet[LegalBasis]:
+    return LegalBasis.objects.filter(permissions.guidance_read_q(user)).order_by("order")
 
 
 def sections_current(*, document: PolicyDocument) -> list[PolicySection]:
@@ -90,19 +208,23 @@ def _search_q(query: str, *fields: str) -> Q:
     return condition
 
 
-def knowledge_search(*, query: str) -> dict[str, list[Any]]:
-    """Every kind of knowledge containing `query`, at most SEARCH_LIMIT of each (one query per kind)."""
+def knowledge_search(*, user: Any, query: str) -> dict[str, list[Any]]:
+    """Every kind of the user's agency's knowledge containing `query`, at most SEARCH_LIMIT of each
+    (one query per kind)."""
     query = query.strip()
     if not query:
         return {}
+    mine = permissions.guidance_read_q(user)
     results: dict[str, list[Any]] = {
-        "glossary": list(GlossaryTerm.objects.filter(_search_q(query, "term", "meaning"))[:SEARCH_LIMIT]),
-        "myths": list(Myth.objects.filter(_search_q(query, "name", "myth", "facts"))[:SEARCH_LIMIT]),
-        "strategies": list(Strategy.objects.filter(_search_q(query, "title", "body"))[:SEARCH_LIMIT]),
-        "needs": list(Need.objects.filter(_search_q(query, "name", "description"))[:SEARCH_LIMIT]),
-        "legal": list(LegalBasis.objects.filter(_search_q(query, "citation", "title", "summary"))[:SEARCH_LIMIT]),
+        "glossary": list(GlossaryTerm.objects.filter(mine, _search_q(query, "term", "meaning"))[:SEARCH_LIMIT]),
+        "myths": list(Myth.objects.filter(mine, _search_q(query, "name", "myth", "facts"))[:SEARCH_LIMIT]),
+        "strategies": list(Strategy.objects.filter(mine, _search_q(query, "title", "body"))[:SEARCH_LIMIT]),
+        "needs": list(Need.objects.filter(mine, _search_q(query, "name", "description"))[:SEARCH_LIMIT]),
+        "legal": list(LegalBasis.objects.filter(mine, _search_q(query, "citation", "title", "summary"))[:SEARCH_LIMIT]),
     }
-    sections = PolicySection.objects.filter(_search_q(query, "title", "summary")).select_related("document")
+    sections = PolicySection.objects.filter(
+        permissions.guidance_read_q(user, via=SECTION), _search_q(query, "title", "summary")
+    ).select_related("document")
     latest: dict[tuple[int, str], PolicySection] = {}
     for section in sections.order_by("order", "-version")[: SEARCH_LIMIT * 3]:
         latest.setdefault((section.document_id, section.key), section)
@@ -110,8 +232,15 @@ def knowledge_search(*, query: str) -> dict[str, list[Any]]:
     return {kind: items for kind, items in results.items() if items}
 
 
-def glossary_by_key() -> dict[str, GlossaryTerm]:
-    return {term.key: term for term in GlossaryTerm.objects.all()}
+def glossary_by_key(*, user: Any) -> dict[str, GlossaryTerm]:
+    """The user's agency's glossary by key (the language check's tooltips and the notes read it)."""
+    return {term.key: term for term in GlossaryTerm.objects.filter(permissions.guidance_read_q(user))}
+
+
+def glossary_terms_for(*, user: Any, keys: tuple[str, ...]) -> list[GlossaryTerm]:
+    if not keys:
+        return []
+    return list(GlossaryTerm.objects.filter(permissions.guidance_read_q(user), key__in=keys))
 
 
 def _glossary_key(entry_key: str) -> str:
@@ -126,10 +255,11 @@ class ShownFinding:
     tip_id: str
 
 
-def findings_for_display(text: str, *, prefix: str = "text") -> tuple[list[ShownFinding], list[str]]:
-    """The findings of the language check, with the glossary's current meaning for lingo (1 query)."""
+def findings_for_display(text: str, *, user: Any, prefix: str = "text") -> tuple[list[ShownFinding], list[str]]:
+    """The findings of the language check, with the meaning the user's agency's glossary gives each term
+    of the life (1 query; the built-in explanation when the agency's glossary lacks the term)."""
     findings = language.check_language(text)
-    glossary = glossary_by_key() if any(f.kind == language.LINGO for f in findings) else {}
+    glossary = glossary_by_key(user=user) if any(f.kind == language.LINGO for f in findings) else {}
     shown = []
     for index, finding in enumerate(findings):
         meaning = ""

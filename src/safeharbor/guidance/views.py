@@ -1,4 +1,9 @@
-"""Knowledge pages, the policy handbook, the live language check, and case notes. Thin views."""
+"""Knowledge pages, the policy handbook, the live language check, and case notes. Thin views.
+
+Every page shows the user's own agency's content; an entry or a section named in a URL is reached only
+through its door in `selectors` (404 across agencies, audited). The first use of the guidance pages by
+an agency copies the shared default text into it (`services.guidance_defaults_ensure`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,12 +22,11 @@ from safeharbor import permissions
 from safeharbor.guidance import selectors, services
 from safeharbor.guidance.forms import CONTENT_FORMS, CaseNoteForm, LanguageCheckForm, SectionVersionForm
 from safeharbor.guidance.indicators import HELP
-from safeharbor.guidance.models import GlossaryTerm, LegalBasis, Myth, Need, PolicyDocument, Strategy
+from safeharbor.guidance.models import GlossaryTerm, LegalBasis, Myth, Need, Strategy
 from safeharbor.guidance.rules import MAX_TEXT
 from safeharbor.youth.selectors import require, youth_get_for_user
 
 PAGE_SIZE = 25
-HANDBOOK_CODE = "13-19"
 
 KINDS: dict[str, tuple[type[Model], str, str]] = {
     # kind -> (model, page title, singular)
@@ -34,16 +38,19 @@ KINDS: dict[str, tuple[type[Model], str, str]] = {
 }
 
 
+def _ensure(request: HttpRequest) -> None:
+    """The agency's own copy of the default content, made on its first use (one query afterwards)."""
+    services.guidance_defaults_ensure(agency=request.user.agency)  # type: ignore[union-attr]
+
+
 def _read(request: HttpRequest) -> None:
     require(permissions.can_read_guidance, request.user, action="guidance.read")
+    _ensure(request)
 
 
 def _edit(request: HttpRequest) -> None:
     require(permissions.can_edit_guidance, request.user, action="guidance.edit")
-
-
-def _handbook() -> PolicyDocument | None:
-    return PolicyDocument.objects.filter(code=HANDBOOK_CODE).first()
+    _ensure(request)
 
 
 @login_required
@@ -52,7 +59,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "guidance/index.html",
-        {"kinds": [(kind, title) for kind, (_, title, _) in KINDS.items()], "document": _handbook()},
+        {
+            "kinds": [(kind, title) for kind, (_, title, _) in KINDS.items()],
+            "document": selectors.handbook_for(user=request.user),
+        },
     )
 
 
@@ -62,7 +72,7 @@ def knowledge_list(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     model, title, singular = KINDS[kind]
-    page = Paginator(model._default_manager.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.entries_for(model, user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "guidance/knowledge_list.html",
@@ -84,7 +94,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     _read(request)
     query = (request.GET.get("q") or "").strip()[:200]
-    found = selectors.knowledge_search(query=query) if query else {}
+    found = selectors.knowledge_search(user=request.user, query=query) if query else {}
     headings = {kind: title for kind, (_, title, _) in KINDS.items()} | {"sections": "Policy handbook"}
     results = [(kind, headings[kind], items) for kind, items in found.items()]
     return render(request, "guidance/search.html", {"query": query, "results": results})
@@ -97,7 +107,10 @@ def content_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Http
     if kind not in CONTENT_FORMS:
         raise Http404
     model, title, singular = KINDS[kind]
-    instance = get_object_or_404(model, pk=pk) if pk is not None else model()
+    if pk is None:
+        instance = model(agency_id=request.user.agency_id)  # type: ignore[union-attr]
+    else:
+        instance = selectors.ENTRY_DOORS[kind](user=request.user, pk=pk, write=True)
     form_class = CONTENT_FORMS[kind]
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST":
@@ -120,7 +133,7 @@ def content_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Http
 @login_required
 def handbook(request: HttpRequest) -> HttpResponse:
     _read(request)
-    document = _handbook()
+    document = selectors.handbook_for(user=request.user)
     if document is None:
         raise Http404("No policy handbook is loaded.")
     sections = selectors.sections_current(document=document)
@@ -130,7 +143,7 @@ def handbook(request: HttpRequest) -> HttpResponse:
         {
             "document": document,
             "sections": [(s, selectors.related_form_links(s)) for s in sections],
-            "can_edit": permissions.can_edit_guidance(request.user),
+            "can_edit": permissions.can_edit_guidance_content(request.user, document),
         },
     )
 
@@ -138,15 +151,10 @@ def handbook(request: HttpRequest) -> HttpResponse:
 @login_required
 def section_detail(request: HttpRequest, key: str, version: int | None = None) -> HttpResponse:
     _read(request)
-    document = _handbook()
-    if document is None:
-        raise Http404
+    section = selectors.guidance_section_get_for_user(user=request.user, key=key, version=version)
+    document = section.document
     versions = list(selectors.section_versions(document=document, key=key).prefetch_related("legal_basis"))
-    if not versions:
-        raise Http404
-    section = versions[0] if version is None else next((v for v in versions if v.version == version), None)
-    if section is None:
-        raise Http404
+    section = next(v for v in versions if v.version == section.version)
     return render(
         request,
         "guidance/section.html",
@@ -156,7 +164,7 @@ def section_detail(request: HttpRequest, key: str, version: int | None = None) -
             "is_current": section.version == versions[0].version,
             "versions": versions,
             "forms": selectors.related_form_links(section),
-            "can_edit": permissions.can_edit_guidance(request.user),
+            "can_edit": permissions.can_edit_guidance_content(request.user, document),
         },
     )
 
@@ -165,13 +173,13 @@ def section_detail(request: HttpRequest, key: str, version: int | None = None) -
 @require_http_methods(["GET", "POST"])
 def section_new_version(request: HttpRequest, key: str) -> HttpResponse:
     _edit(request)
-    document = _handbook()
-    if document is None:
-        raise Http404
-    current = selectors.section_versions(document=document, key=key).first()
-    if current is None:
-        raise Http404
-    form = SectionVersionForm(request.POST or None, initial=SectionVersionForm.initial_from(current))
+    current = selectors.guidance_section_get_for_user(user=request.user, key=key, write=True)
+    document = current.document
+    form = SectionVersionForm(
+        request.POST or None,
+        initial=SectionVersionForm.initial_from(current),
+        legal_basis=selectors.legal_basis_for(user=request.user),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -202,7 +210,8 @@ def section_new_version(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def rules_page(request: HttpRequest) -> HttpResponse:
     _read(request)
-    return render(request, "guidance/rules.html", {"rows": selectors.rules_with_sections(document=_handbook())})
+    document = selectors.handbook_for(user=request.user)
+    return render(request, "guidance/rules.html", {"rows": selectors.rules_with_sections(document=document)})
 
 
 @login_required
@@ -211,7 +220,7 @@ def indicator_help(request: HttpRequest, code: str) -> HttpResponse:
     help_entry = HELP.get(code)
     if help_entry is None:
         raise Http404
-    terms = list(GlossaryTerm.objects.filter(key__in=help_entry.glossary_keys)) if help_entry.glossary_keys else []
+    terms = selectors.glossary_terms_for(user=request.user, keys=help_entry.glossary_keys)
     return render(request, "guidance/indicator_help.html", {"help": help_entry, "terms": terms})
 
 
@@ -226,7 +235,7 @@ def language_check(request: HttpRequest) -> HttpResponse:
         text = request.POST.get("text", "")
     context: dict[str, Any] = {"field": field, "too_long": len(text) > MAX_TEXT, "limit": MAX_TEXT}
     if not context["too_long"]:
-        shown, indicators = selectors.findings_for_display(text, prefix=f"sh-{field}"[:60])
+        shown, indicators = selectors.findings_for_display(text, user=request.user, prefix=f"sh-{field}"[:60])
         context.update({"findings": shown, "indicators": indicators})
     return render(request, "guidance/partials/findings.html", context)
 
@@ -251,7 +260,7 @@ def notes(request: HttpRequest, youth_pk: int) -> HttpResponse:
             return redirect(reverse("guidance:notes", kwargs={"youth_pk": youth.pk}))
         status = 400
     page = Paginator(selectors.notes_for_youth(youth=youth), 10).get_page(request.GET.get("page"))
-    glossary = selectors.glossary_by_key()
+    glossary = selectors.glossary_by_key(user=request.user)
     rows = [(note, selectors.note_segments(note.text, glossary, prefix=f"note-{note.pk}")) for note in page.object_list]
     return render(
         request,

@@ -66,7 +66,8 @@ def compliance_by_kind(
     )
     hours: dict[str, list[float]] = {}
     for kind, arose_at, done_at in duties.filter(met).values_list("kind", "arose_at", "done_at"):
-        hours.setdefault(kind, []).append((done_at - arose_at).total_seconds() / 3600)
+        if done_at is not None:  # always set on a met duty (a check constraint says so)
+            hours.setdefault(kind, []).append((done_at - arose_at).total_seconds() / 3600)
     report: dict[str, dict[str, Any]] = {}
     for row in rows:
         kind = row.pop("kind")

@@ -13,6 +13,8 @@ from safeharbor.audit.models import AuditEvent
 from safeharbor.care.directory import HANDBOOK_ORGANISATIONS
 from safeharbor.care.models import PartnerOrganisation
 from safeharbor.core.errors import ApplicationError
+from safeharbor.guidance import defaults
+from safeharbor.guidance.models import PolicySection
 from safeharbor.screening.catalogue import ORDER
 from safeharbor.screening.models import IndicatorDefinition
 from safeharbor.webaccess.catalogue import HANDBOOK_SITES
@@ -29,6 +31,20 @@ def _rows(agency: Agency) -> tuple[int, int, int]:
     )
 
 
+def _guidance_defaults() -> int:
+    return sum(
+        len(rows)
+        for rows in (
+            defaults.GLOSSARY,
+            defaults.MYTHS,
+            defaults.STRATEGIES,
+            defaults.NEEDS,
+            defaults.LEGAL,
+            defaults.SECTIONS,
+        )
+    )
+
+
 def test_new_agency_gets_every_catalogue_and_one_audit_row(personas):
     agency = agency_create(
         actor=personas.admin, name=" North Fictional County ", slug="north-fictional", time_zone="America/Denver"
@@ -41,6 +57,7 @@ def test_new_agency_gets_every_catalogue_and_one_audit_row(personas):
     assert agency.immediate_due_days == 7  # the handbook's defaults
     assert _rows(agency) == (len(ORDER), len(HANDBOOK_ORGANISATIONS), len(HANDBOOK_SITES))
     assert sorted(IndicatorDefinition.objects.filter(agency=agency).values_list("code", flat=True)) == sorted(ORDER)
+    assert PolicySection.objects.filter(document__agency=agency).count() == len(defaults.SECTIONS)
     event = AuditEvent.objects.get(action="agency.create")
     assert event.actor_id == personas.admin.pk
     assert event.agency_id == agency.pk and event.object_id == str(agency.pk)
@@ -50,6 +67,7 @@ def test_new_agency_gets_every_catalogue_and_one_audit_row(personas):
         "indicators": len(ORDER),
         "partners": len(HANDBOOK_ORGANISATIONS),
         "sites": len(HANDBOOK_SITES),
+        "guidance": _guidance_defaults(),
     }
     # another agency's catalogues are untouched
     before = _rows(personas.other_agency)
@@ -61,7 +79,7 @@ def test_seeding_again_adds_nothing(personas):
     agency = agency_create(actor=None, name="South Fictional County", slug="south-fictional")
     assert agency.time_zone == "America/Los_Angeles"
     first = _rows(agency)
-    assert agency_seed(agency=agency) == {"indicators": 0, "partners": 0, "sites": 0}
+    assert agency_seed(agency=agency) == {"indicators": 0, "partners": 0, "sites": 0, "guidance": 0}
     assert _rows(agency) == first
 
 

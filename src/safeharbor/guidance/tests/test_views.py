@@ -1,4 +1,5 @@
-"""Guidance pages: content seeded, the handbook with versions and enforcement, the live check, notes."""
+"""Guidance pages: the agency's copy of the default content, the handbook with versions and enforcement,
+the live check, notes. Cross-agency cases: test_agency_content.py."""
 
 from __future__ import annotations
 
@@ -16,10 +17,16 @@ from safeharbor.guidance.models import CaseNote, GlossaryTerm, LegalBasis, Myth,
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_content_is_present_and_names_no_people():
-    assert GlossaryTerm.objects.count() == 13
-    assert Myth.objects.count() == 4
-    keys = set(LegalBasis.objects.values_list("key", flat=True))
+@pytest.fixture(autouse=True)
+def _content(personas):
+    """The personas' agency has its copy of the default content, as after its creation."""
+    services.guidance_defaults_ensure(agency=personas.agency)
+
+
+def test_default_content_is_present_and_names_no_people(personas):
+    assert GlossaryTerm.objects.filter(agency=personas.agency).count() == 13
+    assert Myth.objects.filter(agency=personas.agency).count() == 4
+    keys = set(LegalBasis.objects.filter(agency=personas.agency).values_list("key", flat=True))
     for key in ["18-usc-2251", "pc-236-1", "pc-311-3", "42-usc-671-a-34", "42-usc-671-a-35", "pl-113-183"]:
         assert key in keys
     for key in ["wic-16501-35", "wic-16501-45", "wic-827", "wic-18961-7", "pc-13753", "pc-11166"]:
@@ -83,7 +90,7 @@ def test_mdt_referral_form_link_resolves_or_is_omitted(personas, login):
 def test_new_section_version_keeps_the_old_one(personas, login):
     client = login(personas.admin)
     url = reverse("guidance:section-new-version", kwargs={"key": "mdt"})
-    legal = LegalBasis.objects.get(key="wic-827")
+    legal = LegalBasis.objects.get(agency=personas.agency, key="wic-827")
     response = client.post(
         url,
         {
@@ -97,7 +104,7 @@ def test_new_section_version_keeps_the_old_one(personas, login):
         },
     )
     assert response.status_code == 302
-    versions = PolicySection.objects.filter(key="mdt").order_by("version")
+    versions = PolicySection.objects.filter(document__agency=personas.agency, key="mdt").order_by("version")
     assert [v.version for v in versions] == [1, 2]
     assert versions[1].enforced_by == ["mdt-sessions", "language"]
     body = client.get(reverse("guidance:section-version", kwargs={"key": "mdt", "version": 1})).content.decode()
@@ -105,12 +112,12 @@ def test_new_section_version_keeps_the_old_one(personas, login):
     assert AuditEvent.objects.filter(action="guidance.section.new_version").count() == 1
     bad = client.post(url, {"title": "x", "summary": "y", "effective_date": "2026-02-01", "last_updated": "2026-01-01"})
     assert bad.status_code == 400
-    assert PolicySection.objects.filter(key="mdt").count() == 2
+    assert PolicySection.objects.filter(document__agency=personas.agency, key="mdt").count() == 2
 
 
 def test_admin_edits_content_with_history_and_audit(personas, login):
     client = login(personas.admin)
-    myth = Myth.objects.order_by("pk").first()
+    myth = Myth.objects.filter(agency=personas.agency).order_by("pk").first()
     url = reverse("guidance:content-edit", kwargs={"kind": "myths", "pk": myth.pk})
     response = client.post(
         url, {"name": myth.name, "myth": myth.myth, "facts": "Rewritten facts.", "citation": myth.citation, "order": 1}
