@@ -1,5 +1,6 @@
-"""The second factor in a real browser, with MFA required: enrol with the setup key, keep the recovery
-codes, sign in again with a recovery code; a user with an authenticator types its code."""
+"""The second factor in a real browser, with MFA required: enrol with an admin's enrolment code and the
+setup key, keep the recovery codes, sign in again with a recovery code; a user with an authenticator types
+its code."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from safeharbor.core.testing.factories import TEST_PASSWORD
+from safeharbor.core.testing.mfa import enter_enrolment_code, issue_enrolment_code
 
 
 @pytest.fixture
@@ -39,11 +41,16 @@ def totp_from_setup_key(secret: str) -> str:
 def test_enrol_keep_recovery_codes_and_use_one(
     page: Any, live_url: str, demo: Any, mfa_required: None, axe_check: Any
 ) -> None:
+    code = issue_enrolment_code("worker2")  # the admin hands it over after checking who is asking
     password_step(page, live_url, "worker2")
     assert "/accounts/mfa/enrol/" in page.url
     # Held at enrolment: another page sends the user back.
     page.goto(f"{live_url}/youth/")
     assert "/accounts/mfa/enrol/" in page.url
+    # The password alone shows no setup key: first the enrolment code.
+    assert page.locator(".sh-secret").count() == 0
+    axe_check(page, context="on the enrolment code page")
+    enter_enrolment_code(page, code)
     assert page.get_by_role("img", name=re.compile("QR code")).is_visible()
     axe_check(page, context="on the enrolment page")
 

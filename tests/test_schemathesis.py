@@ -16,7 +16,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -43,8 +42,15 @@ def keep_test_connection() -> Any:
     "SQLite covers the schema, and NUL input (the one PostgreSQL-only 500 found) has its own test.",
 )
 def test_api_has_no_server_errors_and_keeps_its_schema(personas: Any, client: Any, keep_test_connection: Any) -> None:
-    token = Token.objects.create(user=personas.worker)
-    auth = {"Authorization": f"Token {token.key}"}
+    from django.test import Client
+
+    from safeharbor.accounts.tokens import api_token_issue
+
+    # A token lives with the signed-in session it was made in (accounts/tokens.py): sign in, make one.
+    browser = Client()
+    browser.force_login(personas.worker, backend="django.contrib.auth.backends.ModelBackend")
+    token = api_token_issue(user=personas.worker, session_key=browser.session.session_key)
+    auth = {"Authorization": f"Token {token.secret}"}
     raw = client.get("/api/schema/?format=json", HTTP_AUTHORIZATION=auth["Authorization"])
     assert raw.status_code == 200
     schema = schemathesis.openapi.from_dict(raw.json())

@@ -352,6 +352,12 @@ REST_FRAMEWORK = {
         "safeharbor.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies: UTF-8, at most 32 levels deep, no lone surrogates, else a 400 (core/api.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "safeharbor.core.api.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,

@@ -1,9 +1,11 @@
 """The second factor (DESIGN.md, security baseline): TOTP with one-time recovery codes, for everyone.
 
 After the password, a user with a confirmed authenticator types a code; a user without one enrols
-(QR code and the secret for manual entry) and receives recovery codes, shown once. Until then every
-page except the MFA pages and sign-out sends them to the MFA step, and every API call made with that
-session gets 403. API tokens are not affected: a token is issued only to a verified session.
+(QR code and the secret for manual entry) and receives recovery codes, shown once. Enrolling needs more
+than the password: a one-time enrolment code from an IT admin (accounts/enrolment.py), or a single
+sign-on session. Until then every page except the MFA pages and sign-out sends them to the MFA step, and
+every API call made with that session gets 403. API tokens are issued only to a verified session
+(accounts/tokens.py).
 
 Wrong codes are throttled by django-otp (exponential back-off, OTP_TOTP_THROTTLE_FACTOR). A single
 sign-on user whose identity provider reports a second factor (`amr`) has passed it already.
@@ -33,7 +35,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeharbor import permissions
-from safeharbor.accounts.models import User
+from safeharbor.accounts import enrolment, tokens
+from safeharbor.accounts.models import ApiToken, User
 from safeharbor.accounts.sessions import user_sessions_end
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import audit_record
@@ -45,6 +48,10 @@ SESSION_IDP_MFA = "sh_idp_mfa_user"
 SESSION_NEW_CODES = "sh_new_recovery_codes"
 # Session key: the secret being enrolled (hex), until a code proves the app has it.
 SESSION_PENDING_KEY = "sh_pending_totp_key"
+# Session key: (user id, enrolment code id) of the enrolment code this session presented.
+SESSION_ENROLMENT_CODE = "sh_enrolment_code"
+# Session key: the user id that signed in through single sign-on in this session (may enrol without a code).
+SESSION_SSO_USER = "sh_sso_user"
 
 # URL names an unverified, signed-in user may still open.
 OPEN_BEFORE_MFA = frozenset({"accounts:login", "accounts:logout", "accounts:mfa-verify", "accounts:mfa-enrol"})
@@ -215,18 +222,47 @@ def _new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def totp_enrol(*, user: User, hex_key: str, token: str) -> tuple[TOTPDevice, list[str]]:
+@dataclass(frozen=True)
+class EnrolmentGrant:
+    """What lets this session enrol an authenticator: an accepted enrolment code, or single sign-on."""
+
+    code_id: int | None = None
+    sso: bool = False
+
+    def __bool__(self) -> bool:
+        return self.sso or self.code_id is not None
+
+
+def enrolment_grant(request: HttpRequest) -> EnrolmentGrant:
+    """The grant this signed-in session holds (set by the enrolment-code step or the SSO callback)."""
+    user: Any = request.user
+    if request.session.get(SESSION_SSO_USER) == user.pk:
+        return EnrolmentGrant(sso=True)
+    held = request.session.get(SESSION_ENROLMENT_CODE)
+    if isinstance(held, list | tuple) and len(held) == 2 and held[0] == user.pk:
+        return EnrolmentGrant(code_id=int(held[1]))
+    return EnrolmentGrant()
+
+
+def totp_enrol(
+    *, user: User, hex_key: str, token: str, grant: EnrolmentGrant = EnrolmentGrant()
+) -> tuple[TOTPDevice, list[str]]:
     """Confirm a new authenticator app with a code from it; make fresh recovery codes. Audited.
 
-    Wrong codes are throttled like sign-in codes (the pending device keeps the failure count).
-    Returns the confirmed device and the recovery codes (to show once; only their use is stored).
+    Needs a grant: an enrolment code the user presented (spent here, once) or a single sign-on session;
+    the password alone never adds a second factor. Wrong codes are throttled like sign-in codes (the
+    pending device keeps the failure count). Returns the confirmed device and the recovery codes (to
+    show once; only their use is stored).
     """
+    if not grant:
+        raise ApplicationError("Enter the enrolment code from your IT administrator first.", field="enrolment_code")
     token = normalise_token(token)
     if not token:
         raise ApplicationError("Enter the code your app shows.", field="otp_token")
     if has_authenticator(user):
         raise ApplicationError("An authenticator app is already set up.", field="otp_token")
     codes: list[str] = []
+    spent_refused = False
     with transaction.atomic():
         pending = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if pending is None:
@@ -236,12 +272,25 @@ def totp_enrol(*, user: User, hex_key: str, token: str) -> tuple[TOTPDevice, lis
             pending.full_clean()
         pending.save()
         attempt = _attempt([pending], token)
-        if attempt.device is not None:
+        spent = None
+        if attempt.device is not None and grant.code_id is not None:
+            spent = enrolment.enrolment_code_spend(user=user, code_id=grant.code_id, now=timezone.now())
+            spent_refused = spent is None
+        if attempt.device is not None and not spent_refused:
             pending.confirmed = True
             pending.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             codes = _new_recovery_codes(user)
-            audit_record(actor=user, action="auth.mfa_enrol", obj=user)
+            detail: dict[str, Any] = {"grant": "sso"} if spent is None else {"grant": "code", "code": spent.pk}
+            audit_record(actor=user, action="auth.mfa_enrol", obj=user, detail=detail)
+        elif spent_refused:
+            audit_record(
+                actor=user,
+                action="auth.mfa_enrol",
+                obj=user,
+                outcome=AuditEvent.Outcome.DENIED,
+                detail={"grant": "code", "code": grant.code_id, "cause": "code_unusable"},
+            )
         elif attempt.locked_until is not None:
             audit_record(
                 actor=user,
@@ -252,6 +301,8 @@ def totp_enrol(*, user: User, hex_key: str, token: str) -> tuple[TOTPDevice, lis
             )
         else:
             audit_record(actor=user, action="auth.mfa_enrol", obj=user, outcome=AuditEvent.Outcome.FAILED)
+    if spent_refused:
+        raise ApplicationError(enrolment.REFUSED, field="enrolment_code")
     if attempt.device is not None:
         return pending, codes
     if attempt.locked_until is not None:
@@ -278,10 +329,10 @@ def recovery_codes_left(*, user: User) -> int:
 def mfa_reset(*, actor: User, user: User) -> dict[str, int]:
     """An IT admin resets another user's second factor, for example after a lost phone. Audited.
 
-    Deletes the user's authenticator apps (confirmed or pending) and recovery codes, and ends their
-    sessions server-side, so at the next sign-in they enrol a new authenticator. API tokens are not
-    touched (they were issued to a verified session and do not live on the phone).
-    Returns how many authenticators, recovery-code sets and sessions were removed.
+    Deletes the user's authenticator apps (confirmed or pending) and recovery codes, revokes their API
+    tokens (a token made with the lost factor must not outlive it) and ends their sessions server-side.
+    At the next sign-in they enrol a new authenticator, with an enrolment code the admin issues them.
+    Returns how many authenticators, recovery-code sets, tokens and sessions were removed.
     """
     if not permissions.can_reset_mfa(actor, user):
         raise PermissionDenied
@@ -290,31 +341,8 @@ def mfa_reset(*, actor: User, user: User) -> dict[str, int]:
         recovery = StaticDevice.objects.filter(user=user).count()
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()  # and their codes (cascade)
+        revoked = tokens.api_tokens_revoke_for_user(user=user, cause=ApiToken.Cause.MFA_RESET, actor=actor)
         sessions = user_sessions_end(actor=actor, user=user)
-        result = {"authenticators": authenticators, "recovery_sets": recovery, "sessions": sessions}
+        result = {"authenticators": authenticators, "recovery_sets": recovery, "tokens": revoked, "sessions": sessions}
         audit_record(actor=actor, action="mfa.reset", obj=user, detail=result)
     return result
-
-
-# --- API tokens ------------------------------------------------------------------------------------
-
-
-def api_token_issue(*, user: User) -> str:
-    """Issue a new API token to a user who has passed the second factor (the old one stops working).
-
-    The MFA middleware only lets verified sessions reach the page that calls this, so a token is never
-    issued on the password alone. Audited; the key itself is never logged.
-    """
-    from rest_framework.authtoken.models import Token
-
-    with transaction.atomic():
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        audit_record(actor=user, action="auth.api_token_issue", obj=user)
-    return str(token.key)
-
-
-def api_token_exists(*, user: User) -> bool:
-    from rest_framework.authtoken.models import Token
-
-    return Token.objects.filter(user=user).exists()

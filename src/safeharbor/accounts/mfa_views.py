@@ -1,5 +1,5 @@
-"""Pages of the second factor (verify, enrol, recovery codes) and the admin's "end this user's sessions"
-and "reset this user's second factor"."""
+"""Pages of the second factor (verify, enrol, recovery codes) and the admin's "end this user's sessions",
+"reset this user's second factor" and "issue an enrolment code"."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from safeharbor import permissions
-from safeharbor.accounts import mfa
+from safeharbor.accounts import enrolment, mfa
 from safeharbor.accounts.models import User
 from safeharbor.accounts.sessions import session_track, user_session_count, user_sessions_end
 from safeharbor.core.errors import ApplicationError
@@ -33,6 +33,10 @@ class OtpForm(forms.Form):
             attrs={"class": "usa-input", "autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(label="Enrolment code", max_length=40)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -80,12 +84,42 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa/verify.html", context, status=status)
 
 
+def _enrolment_code_step(request: HttpRequest) -> HttpResponse:
+    """Before any secret is shown: the one-time enrolment code from the user's IT admin."""
+    user: Any = request.user
+    status = 200
+    if request.method == "POST" and "enrolment_code" in request.POST:
+        form = EnrolmentCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                code = enrolment.enrolment_code_accept(user=user, code=form.cleaned_data["enrolment_code"])
+            except ApplicationError as exc:
+                form.add_error("enrolment_code", exc.message)
+            else:
+                request.session[mfa.SESSION_ENROLMENT_CODE] = [user.pk, code.pk]
+                request.session.pop(mfa.SESSION_PENDING_KEY, None)
+                return redirect(_with_next("accounts:mfa-enrol", request))
+        status = 400
+    elif request.method == "POST":  # an authenticator code without an enrolment code first
+        form = EnrolmentCodeForm({})
+        form.full_clean()
+        form.errors["enrolment_code"] = form.error_class(["Enter the enrolment code from your IT administrator first."])
+        status = 400
+    else:
+        form = EnrolmentCodeForm()
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "accounts/mfa/enrol_code.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if mfa.has_authenticator(user):
         return redirect(_with_next("accounts:mfa-verify", request))
+    grant = mfa.enrolment_grant(request)
+    if not grant:
+        return _enrolment_code_step(request)
     hex_key = request.session.get(mfa.SESSION_PENDING_KEY)
     if not hex_key:
         hex_key = mfa.new_totp_key()
@@ -95,11 +129,19 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
         form = OtpForm(request.POST)
         if form.is_valid():
             try:
-                device, codes = mfa.totp_enrol(user=user, hex_key=hex_key, token=form.cleaned_data["otp_token"])
+                device, codes = mfa.totp_enrol(
+                    user=user, hex_key=hex_key, token=form.cleaned_data["otp_token"], grant=grant
+                )
             except ApplicationError as exc:
+                if exc.field == "enrolment_code":  # the code went stale meanwhile: ask for a new one
+                    request.session.pop(mfa.SESSION_ENROLMENT_CODE, None)
+                    request.session.pop(mfa.SESSION_PENDING_KEY, None)
+                    messages.error(request, exc.message)
+                    return redirect(_with_next("accounts:mfa-enrol", request))
                 form.add_error("otp_token", exc.message)
             else:
                 request.session.pop(mfa.SESSION_PENDING_KEY, None)
+                request.session.pop(mfa.SESSION_ENROLMENT_CODE, None)
                 _mark_verified(request, device)
                 request.session[mfa.SESSION_NEW_CODES] = codes
                 return redirect(_with_next("accounts:mfa-recovery-codes", request))
@@ -169,8 +211,9 @@ def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             f"Second factor reset: {removed['authenticators']} authenticator app(s) and "
-            f"{removed['recovery_sets']} set(s) of recovery codes removed, {removed['sessions']} session(s) "
-            "ended. The user sets up a new authenticator at their next sign-in.",
+            f"{removed['recovery_sets']} set(s) of recovery codes removed, {removed['tokens']} API token(s) "
+            f"revoked, {removed['sessions']} session(s) ended. Issue an enrolment code so the user can set "
+            "up a new authenticator at their next sign-in.",
         )
         return redirect("accounts:user-mfa-reset", pk=target.pk)
     context = {
@@ -184,11 +227,21 @@ def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
-    """A verified user makes a personal API token; it is shown once, on the answer to the POST."""
-    user: Any = request.user
-    if not permissions.can_hold_api_token(user):
+def user_enrolment_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """An IT admin issues a one-time enrolment code for a user of their agency; shown once, on the
+    answer to the POST. The user types it before setting up an authenticator app."""
+    actor: Any = request.user
+    if not permissions.can_administer(actor):
         raise PermissionDenied
-    key = mfa.api_token_issue(user=user) if request.method == "POST" else None
-    context = {"key": key, "has_token": key is not None or mfa.api_token_exists(user=user)}
-    return render(request, "accounts/mfa/api_token.html", context)
+    target = User.objects.filter(pk=pk, agency_id=actor.agency_id).first()
+    if target is None or not permissions.can_issue_enrolment_code(actor, target):
+        raise Http404
+    issued = enrolment.enrolment_code_issue(actor=actor, user=target) if request.method == "POST" else None
+    context = {
+        "target": target,
+        "issued": issued,
+        "outstanding": None if issued else enrolment.enrolment_code_outstanding(user=target),
+        "has_authenticator": mfa.has_authenticator(target),
+        "hours": settings.MFA_ENROLMENT_CODE_HOURS,
+    }
+    return render(request, "accounts/mfa/enrolment_code.html", context)

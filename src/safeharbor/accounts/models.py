@@ -93,3 +93,88 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of user {self.user_id}"
+
+
+class ApiToken(models.Model):
+    """A personal API token (accounts/tokens.py). Only a SHA-256 of the secret is stored; the secret is
+    shown once. It works until `expires_at`, while the session it was made in lives, while the user is
+    active and holds the same roles; it ends early when revoked (`revoked_at`, `revoked_cause`)."""
+
+    class Cause(models.TextChoices):
+        OWNER = "owner", "Revoked by its owner"
+        ADMIN = "admin", "Revoked by an IT admin"
+        SIGN_OUT = "sign_out", "Signed out of the session it was made in"
+        SESSION_ENDED = "session_ended", "The session it was made in ended"
+        SESSIONS_ENDED = "sessions_ended", "An IT admin ended the user's sessions"
+        MFA_RESET = "mfa_reset", "The second factor was reset"
+        ROLE_CHANGE = "role_change", "The user's roles or agency changed"
+        DEACTIVATED = "deactivated", "The user was disabled"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    session_key = models.CharField(max_length=40, db_index=True)
+    # The roles and agency the token was issued under ("agency:role,role"): a change ends the token.
+    grants = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_cause = models.CharField(max_length=20, choices=Cause.choices, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who revoked it, if a person",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at", "expires_at"], name="apitoken_user_live_idx")]
+
+    def __str__(self) -> str:
+        return f"API token #{self.pk} of user {self.user_id}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an IT admin gives a user so they can set up an authenticator app
+    (accounts/enrolment.py). Stored as a SHA-256; single use; expires; voided by a newer code or by
+    too many wrong tries."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "used_at", "voided_at"], name="enrolmentcode_user_live_idx")]
+
+    def __str__(self) -> str:
+        return f"enrolment code #{self.pk} of user {self.user_id}"
+
+
+class SignInLock(models.Model):
+    """A username locked at every address after too many failures from any mix of addresses
+    (accounts/lockout.py; the per-address lock is django-axes's own AccessAttempt rows)."""
+
+    username = models.CharField(max_length=255, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="sign_in_locks")
+    locked_at = models.DateTimeField()
+    locked_until = models.DateTimeField()
+    failures = models.PositiveIntegerField()
+    addresses = models.PositiveIntegerField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-locked_at", "-id"]
+        indexes = [models.Index(fields=["username", "locked_until"], name="signinlock_username_idx")]
+
+    def __str__(self) -> str:
+        return f"sign-in lock #{self.pk}"

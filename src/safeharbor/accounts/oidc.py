@@ -5,7 +5,8 @@ come from the IdP's groups through OIDC_GROUP_ROLE_MAP (a user with no mapped gr
 are brought in line at every sign-in, each change audited. The ID token's audience must be our client.
 
 The second factor still applies: when the ID token's `amr` claim names one of OIDC_MFA_AMR_VALUES
-(e.g. "mfa", "otp") the IdP did it; otherwise the user passes the local TOTP step (accounts/mfa.py).
+(e.g. "mfa", "otp") the IdP did it; otherwise the user passes the local TOTP step (accounts/mfa.py),
+and may enrol an authenticator there without an admin's enrolment code (the IdP vouched for them).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.shortcuts import redirect
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from safeharbor.accounts.mfa import SESSION_IDP_MFA
-from safeharbor.accounts.models import RoleGrant, User
+from safeharbor.accounts.mfa import SESSION_IDP_MFA, SESSION_SSO_USER
+from safeharbor.accounts.models import User
 from safeharbor.accounts.roles import Role
+from safeharbor.accounts.services import user_roles_set
 from safeharbor.agency.models import Agency
 from safeharbor.audit.services import audit_record
 
@@ -74,26 +76,8 @@ def oidc_user_sync(*, agency: Agency, claims: dict[str, Any]) -> User | None:
         user.save()
         if created:
             audit_record(actor=None, action="accounts.user_create_sso", obj=user, agency_id=agency.pk)
-        current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
-        for role in sorted(roles - current):
-            RoleGrant.objects.create(user=user, role=role)
-            audit_record(
-                actor=None,
-                action="accounts.role_grant",
-                obj=user,
-                agency_id=agency.pk,
-                detail={"role": role, "source": "sso"},
-            )
-        for role in sorted(current - roles):
-            RoleGrant.objects.filter(user=user, role=role).delete()
-            audit_record(
-                actor=None,
-                action="accounts.role_revoke",
-                obj=user,
-                agency_id=agency.pk,
-                detail={"role": role, "source": "sso"},
-            )
-        user.__dict__.pop("roles", None)
+        # A change of roles also revokes the user's API tokens (accounts/services.py).
+        user_roles_set(actor=None, user=user, roles=roles, source="sso")
     return user
 
 
@@ -144,6 +128,9 @@ class OidcCallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         response = super().login_success()
+        # Signed in through the IdP: this session may enrol a local authenticator without an enrolment
+        # code (accounts/enrolment.py); a password sign-in never may.
+        self.request.session[SESSION_SSO_USER] = self.user.pk
         if getattr(self.user, "sh_idp_mfa", False):
             self.request.session[SESSION_IDP_MFA] = self.user.pk
         else:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -14,6 +14,17 @@ from django.utils import timezone
 from safeharbor.core.timeutils import agency_zone
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def session_timed_out(session: Mapping[str, Any], now: datetime) -> bool:
+    """Has a session passed the absolute limit since sign-in (`sh_started`) or the idle limit since its
+    last recorded activity (`sh_last`)? The one rule, for pages and for the API tokens made in a session
+    (accounts/tokens.py)."""
+    started = session.get("sh_started")
+    last = session.get("sh_last")
+    if started and now - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_TIMEOUT:
+        return True
+    return bool(last and now - datetime.fromisoformat(last) > settings.SESSION_IDLE_TIMEOUT)
 
 
 class SessionPolicyMiddleware:
@@ -28,12 +39,9 @@ class SessionPolicyMiddleware:
             now = timezone.now()
             started = request.session.get("sh_started")
             last = request.session.get("sh_last")
-            expired = False
-            if started and now - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_TIMEOUT:
-                expired = True
-            if last and now - datetime.fromisoformat(last) > settings.SESSION_IDLE_TIMEOUT:
-                expired = True
-            if expired:
+            if session_timed_out(request.session, now):
+                # Read by the sign-out receivers: the tokens made in this session end as "session ended".
+                request.sh_session_timed_out = True  # type: ignore[attr-defined]
                 logout(request)
                 if request.path.startswith("/api/"):
                     return HttpResponse(status=401)
@@ -109,11 +117,32 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class RejectNulMiddleware:
-    """Refuse input carrying NUL characters with a 400 before any view sees it.
+# Bodies Django or DRF decode as text; a multipart body (file uploads) is binary and is not checked here.
+TEXT_BODY_TYPES = frozenset({"application/x-www-form-urlencoded", "application/json", "text/plain"})
 
-    PostgreSQL cannot store NUL in text, so such input would otherwise fail deep in a query as a 500;
-    no real form or API input ever contains one.
+
+def _body_decodes(request: HttpRequest, body: bytes) -> bool:
+    """Whether a form or JSON body is text in its charset (UTF-8 unless it names another), percent
+    escapes included: Django would otherwise store undecodable bytes as U+FFFD replacement characters."""
+    if request.content_type not in TEXT_BODY_TYPES:
+        return True
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    if request.content_type == "application/x-www-form-urlencoded":
+        body = unquote_to_bytes(body)
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+class RejectNulMiddleware:
+    """Refuse malformed text input with a 400 before any view (or the database) sees it.
+
+    - NUL characters, in the query string or a body: PostgreSQL cannot store NUL in text, so such input
+      would otherwise fail deep in a query as a 500; no real form or API input ever contains one.
+    - A form or JSON body (POST, PUT, PATCH) that is not valid UTF-8 (or its declared charset): it
+      would be stored with replacement characters instead of what the person typed.
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -123,7 +152,13 @@ class RejectNulMiddleware:
         query = unquote_plus(request.META.get("QUERY_STRING", ""))
         body = request.body if request.method in {"POST", "PUT", "PATCH"} else b""
         if "\x00" in query or b"\x00" in body or b"\\u0000" in body or b"%00" in body:
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Input may not contain NUL characters."}, status=400)
-            return HttpResponseBadRequest("Input may not contain NUL characters.")
+            return self._refuse(request, "Input may not contain NUL characters.")
+        if body and not _body_decodes(request, body):
+            return self._refuse(request, "The form or request body is not valid UTF-8 text. Send it as UTF-8.")
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message)

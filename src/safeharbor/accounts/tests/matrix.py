@@ -1,4 +1,14 @@
+from typing import Any
+
 from safeharbor.core.testing.matrix import Row, expect
+
+
+def _workers_token(p: Any) -> dict[str, Any]:
+    """A live API token of the worker (as if made in a session), for the revoke rows."""
+    from safeharbor.accounts.tokens import api_token_issue
+
+    return {"pk": api_token_issue(user=p.worker, session_key="matrix-session").token.pk}
+
 
 ROWS = [
     # A signed-in visitor to the sign-in page is sent home.
@@ -12,6 +22,67 @@ ROWS = [
     # A personal API token (issued only to a session that passed the second factor): not partners.
     Row("accounts:api-token", expect(200, partner=403)),
     Row("accounts:api-token", expect(200, partner=403), method="post", label="issue"),
+    # Revoking one token: its owner, or an IT admin of the owner's agency; 404 for everyone else.
+    Row(
+        "accounts:api-token-revoke",
+        expect(404, anonymous=302, worker=302, admin=302),
+        kwargs=_workers_token,
+        method="post",
+    ),
+    # A user's API tokens (list; POST revokes them all): IT admins, users of their agency, not themselves.
+    Row("accounts:user-api-tokens", expect(403, admin=200), kwargs=lambda p: {"pk": p.worker.pk}),
+    Row(
+        "accounts:user-api-tokens",
+        expect(403, admin=302),
+        kwargs=lambda p: {"pk": p.worker.pk},
+        method="post",
+        label="revoke all",
+    ),
+    Row(
+        "accounts:user-api-tokens",
+        expect(403, admin=404),
+        kwargs=lambda p: {"pk": p.other_agency_worker.pk},
+        label="other agency's user",
+    ),
+    Row("accounts:user-api-tokens", expect(403, admin=404), kwargs=lambda p: {"pk": p.admin.pk}, label="own"),
+    # An enrolment code (to set up an authenticator): IT admins, for users of their agency, not themselves.
+    Row("accounts:user-enrolment-code", expect(403, admin=200), kwargs=lambda p: {"pk": p.worker.pk}),
+    Row(
+        "accounts:user-enrolment-code",
+        expect(403, admin=200),
+        kwargs=lambda p: {"pk": p.worker.pk},
+        method="post",
+        label="issue",
+    ),
+    Row(
+        "accounts:user-enrolment-code",
+        expect(403, admin=404),
+        kwargs=lambda p: {"pk": p.other_agency_worker.pk},
+        method="post",
+        label="other agency's user",
+    ),
+    Row(
+        "accounts:user-enrolment-code",
+        expect(403, admin=404),
+        kwargs=lambda p: {"pk": p.admin.pk},
+        method="post",
+        label="own",
+    ),
+    # Sign-in locks of the agency's users: IT admins see them and lift them.
+    Row("accounts:sign-in-locks", expect(403, admin=200)),
+    Row(
+        "accounts:sign-in-lock-lift",
+        expect(403, admin=302),
+        kwargs=lambda p: {"pk": p.worker.pk},
+        method="post",
+    ),
+    Row(
+        "accounts:sign-in-lock-lift",
+        expect(403, admin=404),
+        kwargs=lambda p: {"pk": p.other_agency_worker.pk},
+        method="post",
+        label="other agency's user",
+    ),
     # Ending a user's sessions: IT admins, users of their own agency, not themselves.
     Row("accounts:user-sessions", expect(403, admin=200), kwargs=lambda p: {"pk": p.worker.pk}),
     Row(

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from safeharbor.accounts import mfa
+from safeharbor.accounts import enrolment, mfa, tokens
+from safeharbor.accounts.models import ApiToken
 from safeharbor.accounts.tests.urlwalk import walk
 from safeharbor.audit.models import AuditEvent
 from safeharbor.core.testing.factories import TEST_PASSWORD, UserFactory
@@ -71,17 +71,19 @@ def test_password_alone_opens_no_page_and_no_api(personas: Any, client: Any) -> 
 
 
 def test_api_call_with_unverified_session_is_403_but_token_works(personas: Any, client: Any) -> None:
-    give_authenticator(personas.worker)
+    from django.test import Client
+
+    device = give_authenticator(personas.worker)
+    verified = Client()
+    password_sign_in(verified, "worker")
+    verified.post(reverse("accounts:mfa-verify"), {"otp_token": code_for(device)})
+    issued = tokens.api_token_issue(user=personas.worker, session_key=verified.session.session_key)
     password_sign_in(client, "worker")
     schema = reverse("api-schema")
     response = client.get(schema)
     assert response.status_code == 403
     assert "second sign-in step" in response.json()["detail"]
-    token = Token.objects.create(user=personas.worker)
-    from django.test import Client
-
-    api = Client()
-    assert api.get(schema, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert Client().get(schema, HTTP_AUTHORIZATION=f"Token {issued.secret}").status_code == 200
 
 
 def test_right_code_opens_pages_with_a_new_session_id(personas: Any, client: Any) -> None:
@@ -139,11 +141,17 @@ def test_throttle_doubles_after_each_failure(personas: Any) -> None:
 
 
 def test_enrolment_shows_qr_and_secret_then_recovery_codes_once(personas: Any, client: Any) -> None:
+    issued = enrolment.enrolment_code_issue(actor=personas.admin, user=personas.worker2)
     password_sign_in(client, "worker2")
     home = client.get("/")
     assert home.status_code == 302
     assert home["Location"].startswith(reverse("accounts:mfa-enrol"))
-    page = client.get(home["Location"])
+    asked = client.get(home["Location"])
+    assert "Enrolment code" in asked.content.decode()
+    assert mfa.SESSION_PENDING_KEY not in client.session  # no secret before the enrolment code
+    accepted = client.post(reverse("accounts:mfa-enrol"), {"enrolment_code": issued.secret.lower()})
+    assert accepted.status_code == 302
+    page = client.get(accepted["Location"])
     assert page.status_code == 200
     html = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html
@@ -280,16 +288,20 @@ def test_api_token_is_issued_only_after_the_second_factor(personas: Any, client:
     held = client.post(url)
     assert held.status_code == 302
     assert held["Location"].startswith(reverse("accounts:mfa-verify"))
-    assert not Token.objects.filter(user=personas.worker).exists()
+    assert not ApiToken.objects.filter(user=personas.worker).exists()
     client.post(reverse("accounts:mfa-verify"), {"otp_token": code_for(device)})
     issued = client.post(url)
     assert issued.status_code == 200
-    key = Token.objects.get(user=personas.worker).key
-    assert key in issued.content.decode()
+    token = ApiToken.objects.get(user=personas.worker)
+    assert token.session_key == client.session.session_key
+    secret = re.search(r'aria-label="Your API token">([^<]+)</code>', issued.content.decode())
+    assert secret is not None
+    key = secret.group(1)
+    assert token.key_hash == tokens.secret_hash(key) and key not in token.key_hash
     assert key not in client.get(url).content.decode()  # shown once
     from django.test import Client
 
     assert Client().get(reverse("api-schema"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     client.post(url)
-    assert Token.objects.get(user=personas.worker).key != key
+    assert ApiToken.objects.filter(user=personas.worker).count() == 2
     assert AuditEvent.objects.filter(action="auth.api_token_issue", actor_id=personas.worker.pk).count() == 2

@@ -44,7 +44,7 @@ def test_reset_removes_devices_ends_sessions_and_is_audited(personas: Any) -> No
     _signed_in("worker")
     assert UserSession.objects.filter(user=personas.worker).exists()
     removed = mfa.mfa_reset(actor=personas.admin, user=personas.worker)
-    assert removed == {"authenticators": 2, "recovery_sets": 1, "sessions": 1}
+    assert removed == {"authenticators": 2, "recovery_sets": 1, "tokens": 0, "sessions": 1}
     assert not TOTPDevice.objects.filter(user=personas.worker).exists()
     assert not StaticDevice.objects.filter(user=personas.worker).exists()
     assert not StaticToken.objects.filter(device__user=personas.worker).exists()

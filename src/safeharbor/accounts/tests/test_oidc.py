@@ -144,6 +144,23 @@ def test_sso_without_idp_mfa_still_needs_local_totp(idp: StubIdp, client: Any) -
     assert client.get(reverse("api-schema")).status_code == 403
 
 
+def test_sso_session_enrols_a_local_authenticator_without_an_enrolment_code(idp: StubIdp, client: Any) -> None:
+    idp.amr = ["pwd"]
+    sso_sign_in(client, idp)
+    page = client.get(reverse("accounts:mfa-enrol")).content.decode()
+    assert "data:image/svg+xml" in page  # straight to the QR code: the IdP vouched for the user
+    assert "Enter your enrolment code" not in page
+
+
+def test_password_session_of_the_same_user_still_needs_a_code(idp: StubIdp, personas: Any, client: Any) -> None:
+    from safeharbor.core.testing.factories import TEST_PASSWORD
+
+    user = UserFactory(username=idp.username, agency=personas.agency, roles=["worker"])
+    assert user.check_password(TEST_PASSWORD)
+    client.post(reverse("accounts:login"), {"username": idp.username, "password": TEST_PASSWORD})
+    assert "Enter your enrolment code" in client.get(reverse("accounts:mfa-enrol")).content.decode()
+
+
 def test_roles_follow_the_idp_groups_at_each_sign_in(idp: StubIdp, personas: Any, client: Any) -> None:
     existing = UserFactory(username=idp.username, agency=personas.agency, roles=["worker"])
     idp.groups = ["csec-supervisors"]

@@ -1,8 +1,9 @@
 """Test helper: complete the second factor in a browser when the sign-in flow asks for it.
 
 Two pages may ask (accounts/mfa.py): the code step (the user has an authenticator: type its current
-code) and enrolment (no authenticator yet: read the setup key shown on the page, as a person would type
-it into an app, and type the code it gives; then leave the recovery-codes page).
+code) and enrolment (no authenticator yet: type an enrolment code an admin of the user's agency issues,
+as the admin would hand it over; read the setup key shown on the page, as a person would type it into
+an app, and type the code it gives; then leave the recovery-codes page).
 """
 
 from __future__ import annotations
@@ -31,8 +32,30 @@ def _wait_for_next_step(step: int = 30) -> None:
     time.sleep(step - (time.time() % step) + 1)
 
 
+def issue_enrolment_code(username: str) -> str:
+    """An enrolment code for `username`, issued by an active admin of their agency (accounts/enrolment.py)."""
+    from safeharbor.accounts.enrolment import enrolment_code_issue
+    from safeharbor.accounts.models import User
+
+    user = User.objects.get(username=username)
+    admin = (
+        User.objects.filter(agency=user.agency, is_active=True, role_grants__role="admin").exclude(pk=user.pk).first()
+    )
+    if admin is None:
+        raise AssertionError(f"no other admin of {username}'s agency to issue an enrolment code")
+    return enrolment_code_issue(actor=admin, user=user).secret
+
+
+def enter_enrolment_code(page: Any, code: str) -> None:
+    page.get_by_label("Enrolment code").fill(code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state("networkidle")
+
+
 def complete_second_factor(page: Any, username: str) -> None:
     """If the page asks for a one-time code, type the current code of the user's TOTP device."""
+    if "/mfa/enrol/" in page.url and page.locator("input[name=enrolment_code]").count():
+        enter_enrolment_code(page, issue_enrolment_code(username))
     field = page.locator("input[name=otp_token]")
     if field.count() == 0:
         return
