@@ -377,7 +377,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several serializers (else drf_spectacular.W001, which fails
     # `check --deploy --fail-level WARNING`).
-    "ENUM_NAME_OVERRIDES": {"LongTermServiceEnum": "safeharbor.care.api.LONG_TERM"},
+    "ENUM_NAME_OVERRIDES": {
+        "LongTermServiceEnum": "safeharbor.care.api.LONG_TERM",
+        "CsecStatusEnum": "safeharbor.youth.models.CsecStatus",
+        "DutyStatusEnum": "safeharbor.deadlines.models.DutyStatus",
+        "ServiceStatusEnum": "safeharbor.care.rules.STATUSES",
+    },
 }
 
 # --- Background work (Huey) -------------------------------------------------------------------
