@@ -8,4 +8,7 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.notification_read, name="read"),
     path("inbox/read-all/", views.notification_read_all, name="read-all"),
     path("duties/", views.duties, name="duties"),
+    path("duties/board/", views.board, name="board"),
+    path("duties/board/<int:pk>/reassign/", views.board_reassign, name="board-reassign"),
+    path("duties/board/<int:pk>/remind/", views.board_remind, name="board-remind"),
 ]
