@@ -249,6 +249,29 @@ def can_view_open_needs(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.COORDINATOR)
 
 
+def _of_youth(user: Any, *, write: bool) -> Q:
+    """Records about a youth the user may open (or, with `write`, change): through the youth filters."""
+    from safeharbor.youth.models import Youth
+
+    scope = youth_write_q(user) if write else youth_read_q(user)
+    return Q(youth_id__in=Youth.objects.filter(scope).values("pk"))
+
+
+def partner_q(user: Any, *, write: bool = False) -> Q:
+    """Directory entries a user may open (partner_directory_q); with `write`, only those who maintain it."""
+    if write and not can_manage_partner_directory(user):
+        return NOTHING
+    return partner_directory_q(user)
+
+
+def service_item_q(user: Any, *, write: bool = False) -> Q:
+    """Service items a user may open: their agency's, about a youth they may open (or, with `write`,
+    change), for those who have caseload pages."""
+    if not has_caseload_pages(user):
+        return NOTHING
+    return Q(agency_id=user.agency_id) & _of_youth(user, write=write)
+
+
 # --- Website access -----------------------------------------------------------------------------
 
 
@@ -307,6 +330,35 @@ def can_review_web_usage(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.MANAGER, Role.AUDITOR)
 
 
+def site_q(user: Any, *, write: bool = False) -> Q:
+    """Catalogue sites of the user's agency: staff see the active ones; admins, who keep the catalogue,
+    see and (with `write`) change every one."""
+    if not _signed_in(user):
+        return NOTHING
+    if can_manage_site_catalogue(user):
+        return Q(agency_id=user.agency_id)
+    if write:
+        return NOTHING
+    if not can_view_site_catalogue(user):
+        return NOTHING
+    return Q(agency_id=user.agency_id) & Q(is_active=True)
+
+
+def web_request_q(user: Any, *, write: bool = False) -> Q:
+    """Website-access requests a user may open (can_view_web_request): the requester's own, and every
+    one of the agency for its managers (who decide) and coordinators (who are told). With `write`
+    (deciding): managers only; the service refuses a manager's own request, with its reason."""
+    if not _signed_in(user):
+        return NOTHING
+    if user.has_role(Role.MANAGER):
+        return Q(agency_id=user.agency_id)
+    if write:
+        return NOTHING
+    if user.has_role(Role.COORDINATOR):
+        return Q(agency_id=user.agency_id)
+    return Q(agency_id=user.agency_id) & Q(requested_by_id=user.pk)
+
+
 # --- MDT --------------------------------------------------------------------------------------
 
 
@@ -344,6 +396,20 @@ def can_answer_referral(user: Any, referral: Any) -> bool:
     return _signed_in(user) and referral.agency_id == user.agency_id and referral.referred_by_id == user.pk
 
 
+def referral_q(user: Any, *, write: bool = False) -> Q:
+    """Referrals a user may open (can_view_referral): every one of the agency for its coordinator, their
+    own for a worker or supervisor who made them. `write` opens the same rows; which change each may
+    make is decided by can_coordinate_mdt (decide, schedule) and can_answer_referral (answer)."""
+    del write
+    if not _signed_in(user):
+        return NOTHING
+    if user.has_role(Role.COORDINATOR):
+        return Q(agency_id=user.agency_id)
+    if not user.has_role(Role.WORKER, Role.SUPERVISOR):
+        return NOTHING
+    return Q(agency_id=user.agency_id) & Q(referred_by_id=user.pk)
+
+
 def mdt_member_sessions_q(user: Any) -> Q:
     """Sessions a user is invited to whose packet window is open today (RULES.md §4).
 
@@ -375,6 +441,20 @@ def can_view_session_packet(user: Any, session: Any) -> bool:
     return MdtSession.objects.filter(mdt_member_sessions_q(user), pk=session.pk).exists()
 
 
+def mdt_session_q(user: Any, *, write: bool = False) -> Q:
+    """Sessions a user may open: every one of the agency for its coordinator, and (reading) those an
+    invited member's window is open for (can_view_session_packet). With `write`: the coordinator's."""
+    from safeharbor.mdt.models import MdtSession
+
+    if not _signed_in(user):
+        return NOTHING
+    if is_mdt_coordinator(user):
+        return Q(agency_id=user.agency_id)
+    if write:
+        return NOTHING
+    return Q(pk__in=MdtSession.objects.filter(mdt_member_sessions_q(user)).values("pk"))
+
+
 def mdt_needs_acknowledgment(user: Any, session: Any) -> bool:
     """An outside member acknowledges confidentiality before first seeing a session's packet."""
     from safeharbor.mdt.models import ConfidentialityAcknowledgment
@@ -397,6 +477,18 @@ def can_complete_action_item(user: Any, item: Any) -> bool:
     if item.owner_id == user.pk:
         return True
     return is_mdt_coordinator(user) and item.session.agency_id == user.agency_id
+
+
+def action_item_q(user: Any, *, write: bool = False) -> Q:
+    """Action items a user may open or complete (can_complete_action_item): those of their agency's
+    sessions that they own (a partner may own one), and every one for the agency's coordinator."""
+    del write
+    if not _signed_in(user):
+        return NOTHING
+    scope = Q(owner_id=user.pk)
+    if is_mdt_coordinator(user):
+        scope |= Q(session__agency_id=user.agency_id)
+    return Q(session__agency_id=user.agency_id) & scope
 
 
 @rules.predicate
@@ -433,6 +525,21 @@ def can_view_indicator_catalogue(user: Any) -> bool:
 def can_edit_indicator_catalogue(user: Any) -> bool:
     """Labels and help text of the agency's indicators (never the codes)."""
     return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def screening_q(user: Any, *, write: bool = False) -> Q:
+    """Screenings of the user's agency about a youth they may open (or, with `write`, change)."""
+    if not _signed_in(user):
+        return NOTHING
+    return Q(agency_id=user.agency_id) & _of_youth(user, write=write)
+
+
+def indicator_q(user: Any, *, write: bool = False) -> Q:
+    """The agency's indicator definitions: read by whoever sees the catalogue, changed by its admins."""
+    allowed = can_edit_indicator_catalogue(user) if write else can_view_indicator_catalogue(user)
+    if not allowed:
+        return NOTHING
+    return Q(agency_id=user.agency_id)
 
 
 # --- Missing --------------------------------------------------------------------------------------
@@ -498,6 +605,115 @@ def duty_ledger_q(user: Any) -> Q:
     return Q(agency_id=user.agency_id) & scope
 
 
+# --- The supervisor's unit board ------------------------------------------------------------------
+
+
+def _worker_ids() -> Any:
+    from safeharbor.accounts.models import RoleGrant
+
+    return RoleGrant.objects.filter(role=Role.WORKER).values("user_id")
+
+
+def _overseen_units_q(user: Any) -> Q:
+    """The units (Unit rows) a user oversees: those they supervise and those they manage."""
+    scope = NOTHING
+    if user.has_role(Role.SUPERVISOR):
+        scope |= Q(supervisor_id=user.pk)
+    if user.has_role(Role.MANAGER):
+        scope |= Q(manager_id=user.pk)
+    return Q(agency_id=user.agency_id) & scope
+
+
+@rules.predicate
+def can_view_duty_board(user: Any) -> bool:
+    """The unit board: supervisors (the units they supervise) and managers (the units they manage)."""
+    return _signed_in(user) and user.has_role(Role.SUPERVISOR, Role.MANAGER)
+
+
+def duty_board_q(user: Any) -> Q:
+    """The duties (Deadline rows) on a user's unit board: owned by a worker of a unit they oversee, or
+    about a youth currently assigned to one. Never another agency's; nothing for anyone else."""
+    if not can_view_duty_board(user):
+        return NOTHING
+    today = _today(user)
+    scope = NOTHING
+    if user.has_role(Role.SUPERVISOR):
+        scope |= Q(owner__unit__supervisor_id=user.pk)
+        scope |= _youth_of_units(today, worker__unit__supervisor_id=user.pk)
+    if user.has_role(Role.MANAGER):
+        scope |= Q(owner__unit__manager_id=user.pk)
+        scope |= _youth_of_units(today, worker__unit__manager_id=user.pk)
+    return Q(agency_id=user.agency_id) & scope
+
+
+def duty_board_workers_q(user: Any) -> Q:
+    """The people (User rows) with a summary row on the board: active workers of the units overseen."""
+    from safeharbor.accounts.models import Unit
+
+    if not can_view_duty_board(user):
+        return NOTHING
+    units = Unit.objects.filter(_overseen_units_q(user)).values("pk")
+    return Q(agency_id=user.agency_id) & Q(is_active=True) & Q(pk__in=_worker_ids()) & Q(unit_id__in=units)
+
+
+def can_act_on_board_duty(user: Any, deadline: Any) -> bool:
+    """An open duty on the user's board (the row actions: reassign, remind)."""
+    from safeharbor.deadlines.models import Deadline
+
+    if not can_view_duty_board(user):
+        return False
+    if deadline.status != "open":
+        return False
+    return Deadline.objects.filter(duty_board_q(user), pk=deadline.pk).exists()
+
+
+def _duty_units_q(deadline: Any, today: date) -> Q:
+    """The units (Unit rows) a duty belongs to: its owner's, and those of the youth's current workers."""
+    from safeharbor.accounts.models import User
+    from safeharbor.youth.models import Assignment
+
+    scope = Q(pk__in=User.objects.filter(pk=deadline.owner_id).values("unit_id"))
+    if deadline.youth_id:
+        workers = Assignment.objects.filter(_active_assignments(today), youth_id=deadline.youth_id)
+        scope |= Q(pk__in=User.objects.filter(pk__in=workers.values("worker_id")).values("unit_id"))
+    return scope
+
+
+def duty_reassign_targets_q(actor: Any, deadline: Any) -> Q:
+    """The people (User rows) `actor` may give `deadline` to: active workers of the duty's agency, in a
+    unit the duty belongs to (its owner's, or a current worker's of its youth) that `actor` oversees;
+    never its owner. Nobody when the duty is not an open one on the actor's board."""
+    from safeharbor.accounts.models import Unit
+
+    if not can_act_on_board_duty(actor, deadline):
+        return NOTHING
+    units = Unit.objects.filter(_overseen_units_q(actor)).filter(_duty_units_q(deadline, _today(actor)))
+    return (
+        Q(agency_id=deadline.agency_id)
+        & Q(is_active=True)
+        & Q(pk__in=_worker_ids())
+        & Q(unit_id__in=units.values("pk"))
+        & ~Q(pk=deadline.owner_id)
+    )
+
+
+def can_reassign_duty(actor: Any, deadline: Any, to_user: Any) -> bool:
+    """Give an open duty of the actor's board to another active worker of the same unit and agency."""
+    from safeharbor.accounts.models import User
+
+    if to_user is None:
+        return False
+    if to_user.pk == deadline.owner_id:
+        return False
+    return User.objects.filter(duty_reassign_targets_q(actor, deadline), pk=to_user.pk).exists()
+
+
+@rules.predicate
+def can_remind_duty(actor: Any, deadline: Any) -> bool:
+    """Send the owner of an open duty of the actor's board a reminder."""
+    return can_act_on_board_duty(actor, deadline)
+
+
 # --- Guidance -----------------------------------------------------------------------------------
 
 
@@ -533,14 +749,6 @@ def guidance_write_q(user: Any, *, via: str = "") -> Q:
     if not can_edit_guidance(user):
         return NOTHING
     return Q(**{f"{via}agency_id": user.agency_id})
-
-
-@rules.predicate
-def can_view_guidance_content(user: Any, obj: Any) -> bool:
-    """An entry or a policy section of the user's own agency (another agency's is a 404)."""
-    if not can_read_guidance(user):
-        return False
-    return bool(obj.agency_id == user.agency_id)
 
 
 @rules.predicate
@@ -602,6 +810,58 @@ def can_end_user_sessions(actor: Any, user: Any) -> bool:
 def can_reset_mfa(actor: Any, user: Any) -> bool:
     """An IT admin resets the second factor of another user of their own agency (never their own)."""
     return can_administer(actor) and user.agency_id == actor.agency_id and user.pk != actor.pk
+
+
+def _admin_of(actor: Any, user: Any) -> bool:
+    """An IT admin acting on another user of their own agency (never on themselves)."""
+    return can_administer(actor) and user.agency_id == actor.agency_id and user.pk != actor.pk
+
+
+@rules.predicate
+def can_issue_enrolment_code(actor: Any, user: Any) -> bool:
+    """An IT admin issues a one-time enrolment code (to set up an authenticator) for an active user of
+    their own agency, never for themselves."""
+    return _admin_of(actor, user) and user.is_active
+
+
+@rules.predicate
+def can_manage_user_api_tokens(actor: Any, user: Any) -> bool:
+    """An IT admin lists and revokes the API tokens of another user of their own agency."""
+    return _admin_of(actor, user)
+
+
+@rules.predicate
+def can_manage_api_token(actor: Any, token: Any) -> bool:
+    """A token's owner, or an IT admin of the owner's agency, may see and revoke it."""
+    if not _signed_in(actor):
+        return False
+    if token.user_id == actor.pk:
+        return True
+    return can_manage_user_api_tokens(actor, token.user)
+
+
+@rules.predicate
+def can_view_sign_in_locks(actor: Any) -> bool:
+    """IT admins see the sign-in locks of their agency's users."""
+    return can_administer(actor)
+
+
+@rules.predicate
+def can_lift_sign_in_lock(actor: Any, user: Any) -> bool:
+    """An IT admin lifts the sign-in locks of another user of their own agency."""
+    return _admin_of(actor, user)
+
+
+@rules.predicate
+def can_change_roles(actor: Any, user: Any) -> bool:
+    """An IT admin changes the roles of another user of their own agency (never their own)."""
+    return _admin_of(actor, user)
+
+
+@rules.predicate
+def can_deactivate_user(actor: Any, user: Any) -> bool:
+    """An IT admin disables another user of their own agency (never themselves)."""
+    return _admin_of(actor, user)
 
 
 rules.add_perm("youth.view_youth", can_view_youth)

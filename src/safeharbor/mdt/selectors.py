@@ -18,6 +18,7 @@ from safeharbor.accounts.roles import Role
 from safeharbor.agency.models import Agency
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import audit_record
+from safeharbor.core.doors import get_for_user_or_404, pk_or_404
 from safeharbor.core.timeutils import agency_today
 from safeharbor.mdt import rules
 from safeharbor.mdt.models import ActionItem, Invitation, MdtSession, Referral, Slot, YouthDiscussion
@@ -99,31 +100,18 @@ def referral_queue(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def referral_get_for_user(*, user: User, pk: Any) -> Referral:
-    """A referral its worker or the coordinator may open; 404 otherwise (audited)."""
-    referral = (
-        Referral.objects.filter(pk=_int(pk), agency_id=_agency_id(user))
-        .select_related("youth", "referred_by", "decided_by", "agency")
-        .first()
-    )
-    if referral is None or not permissions.can_view_referral(user, referral):
-        audit_record(
-            actor=user,
-            action="mdt.referral_view",
-            object_type="mdt.referral",
-            object_id=_int(pk),
-            outcome=AuditEvent.Outcome.DENIED,
-        )
-        raise Http404
-    audit_record(actor=user, action="mdt.referral_view", obj=referral, youth_id=referral.youth_id)
-    return referral
-
-
-def referrals_for_youth(*, youth: Youth) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(youth_id=youth.pk)
-        .select_related("referred_by", "slot__session")
-        .order_by("-created_at")
+def referral_get_for_user(*, user: User, pk: Any, write: bool = False, action: str | None = None) -> Referral:
+    """The door to a referral (permissions.referral_q): its worker or the coordinator; 404 otherwise.
+    Audited both ways, under `action` (default mdt.referral_view, or mdt.referral_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=Referral.objects.filter(permissions.referral_q(user, write=write)).select_related(
+            "youth", "referred_by", "decided_by", "agency"
+        ),
+        pk=pk,
+        action=action or ("mdt.referral_edit" if write else "mdt.referral_view"),
+        object_type="mdt.referral",
+        youth_id_of=lambda referral: referral.youth_id,
     )
 
 
@@ -133,11 +121,12 @@ def _agency_id(user: User) -> int:
     return user.agency_id
 
 
-def _int(pk: Any) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+def referrals_for_youth(*, youth: Youth) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(youth_id=youth.pk)
+        .select_related("referred_by", "slot__session")
+        .order_by("-created_at")
+    )
 
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -151,11 +140,17 @@ def session_list(*, agency: Agency, since: date) -> QuerySet[MdtSession]:
     )
 
 
-def session_get_for_coordinator(*, user: User, pk: Any) -> MdtSession:
-    session = MdtSession.objects.filter(pk=_int(pk), agency_id=_agency_id(user)).select_related("agency").first()
-    if session is None or not permissions.can_coordinate_mdt(user, session):
-        raise Http404
-    return session
+def session_get_for_user(*, user: User, pk: Any, write: bool = False, action: str | None = None) -> MdtSession:
+    """The door to an MDT session (permissions.mdt_session_q): the agency's coordinator, or (reading) an
+    invited member whose window is open; with `write`, the coordinator only. 404 otherwise. Audited
+    both ways, under `action` (default mdt.session_view, or mdt.session_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=MdtSession.objects.filter(permissions.mdt_session_q(user, write=write)).select_related("agency"),
+        pk=pk,
+        action=action or ("mdt.session_edit" if write else "mdt.session_view"),
+        object_type="mdt.mdtsession",
+    )
 
 
 def session_slots(*, session: MdtSession) -> list[Slot]:
@@ -166,6 +161,11 @@ def session_slots(*, session: MdtSession) -> list[Slot]:
     )
 
 
+def referral_on_agenda(*, session: MdtSession, referral: Referral) -> bool:
+    """Whether the referral holds a slot of this session."""
+    return Slot.objects.filter(session=session, referral=referral).exists()
+
+
 def session_detail(*, session: MdtSession) -> dict[str, Any]:
     """Everything the coordinator's session page shows, in a fixed number of queries."""
     slots = session_slots(session=session)
@@ -173,21 +173,6 @@ def session_detail(*, session: MdtSession) -> dict[str, Any]:
     discussions = {d.referral_id: d for d in YouthDiscussion.objects.filter(session=session)}
     items = list(ActionItem.objects.filter(session=session).select_related("owner", "referral__youth"))
     return {"slots": slots, "invitations": invitations, "discussions": discussions, "action_items": items}
-
-
-def session_member_get(*, user: User, pk: Any) -> MdtSession:
-    """A session an invited member may open now (window open), or the coordinator. 404 otherwise."""
-    session = MdtSession.objects.filter(pk=_int(pk), agency_id=_agency_id(user)).select_related("agency").first()
-    if session is None or not permissions.can_view_session_packet(user, session):
-        audit_record(
-            actor=user,
-            action="mdt.session_view",
-            object_type="mdt.mdtsession",
-            object_id=_int(pk),
-            outcome=AuditEvent.Outcome.DENIED,
-        )
-        raise Http404
-    return session
 
 
 def invitable_members(*, agency: Agency) -> QuerySet[User]:
@@ -221,7 +206,7 @@ def packet_get(*, user: User, session: MdtSession, youth_pk: Any) -> dict[str, A
 
     404 (audited as denied) when the youth is not on this session's agenda.
     """
-    youth_id = _int(youth_pk)
+    youth_id = pk_or_404(youth_pk)
     slot = Slot.objects.filter(session=session, referral__youth_id=youth_id).select_related("referral__youth").first()
     if slot is None or slot.referral is None:
         audit_record(
@@ -309,8 +294,17 @@ def my_action_items(*, user: User, open_only: bool = False) -> QuerySet[ActionIt
     return qs.order_by("status", "due_date", "id")
 
 
-def action_item_get(*, user: User, pk: Any) -> ActionItem:
-    item = ActionItem.objects.filter(pk=_int(pk)).select_related("session").first()
-    if item is None or not permissions.can_complete_action_item(user, item):
-        raise Http404
-    return item
+def action_item_get_for_user(*, user: User, pk: Any, write: bool = False, action: str | None = None) -> ActionItem:
+    """The door to an action item (permissions.action_item_q): its owner, or the coordinator of the
+    session's agency; 404 otherwise. Audited both ways, under `action` (default mdt.action_item_view,
+    or mdt.action_item_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=ActionItem.objects.filter(permissions.action_item_q(user, write=write)).select_related(
+            "session", "referral"
+        ),
+        pk=pk,
+        action=action or ("mdt.action_item_edit" if write else "mdt.action_item_view"),
+        object_type="mdt.actionitem",
+        youth_id_of=lambda item: item.referral.youth_id if item.referral is not None else None,
+    )

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeharbor import permissions
 from safeharbor.accounts.models import User
 from safeharbor.agency.models import Holiday
-from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
 from safeharbor.core.timeutils import agency_today
 from safeharbor.mdt import documents, forms, selectors, services
@@ -129,7 +128,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, write=True)
     if not permissions.can_answer_referral(user, referral):
         raise Http404
     form = forms.ReferralForm(request.POST)
@@ -150,7 +149,7 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, write=True)
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         action, text = form.cleaned_data["action"], form.cleaned_data["text"]
@@ -176,8 +175,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_docx(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk)
-    audit_record(actor=user, action="mdt.referral_export", obj=referral, youth_id=referral.youth_id)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, action="mdt.referral_export")
     label = dict(PlacementType.choices).get(referral.placement_type, "")
     payload = documents.referral_docx(referral=referral, placement_label=str(label))
     return _docx(payload, f"mdt-referral-{referral.pk}.docx")
@@ -187,7 +185,7 @@ def referral_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    referral = selectors.referral_get_for_user(user=user, pk=pk)
+    referral = selectors.referral_get_for_user(user=user, pk=pk, write=request.method == "POST")
     if referral.status != Referral.Status.ACCEPTED:
         messages.info(request, "This referral is not waiting for a slot.")
         return redirect("mdt:referral-detail", pk=referral.pk)
@@ -286,7 +284,7 @@ def _session_context(session: MdtSession) -> dict[str, Any]:
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk)
     return _render(request, "mdt/session_detail.html", _session_context(session))
 
 
@@ -294,7 +292,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk, write=True)
     form = forms.CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -320,7 +318,7 @@ def _member_label(member: User) -> str:
 @require_http_methods(["GET", "POST"])
 def session_publish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk, write=request.method == "POST")
     members = list(selectors.invitable_members(agency=session.agency))
     choices = [(m.pk, _member_label(m)) for m in members]
     invited = list(Invitation.objects.filter(session=session).values_list("user_id", flat=True))
@@ -344,7 +342,7 @@ def session_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    session = selectors.session_member_get(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk)
     invitation = Invitation.objects.filter(session=session, user=user).first()
     response = HttpResponse(documents.session_ics(session=session, invitation=invitation), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="mdt-meeting-{session.date.isoformat()}.ics"'
@@ -395,7 +393,7 @@ def _meeting_context(user: User, session: MdtSession) -> dict[str, Any]:
 @login_required
 def session_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk)
     return _render(request, "mdt/session_meeting.html", _meeting_context(user, session))
 
 
@@ -403,7 +401,7 @@ def session_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk, write=True)
     context = _meeting_context(user, session)
     form = forms.AttendanceForm(request.POST, member_choices=context["member_choices"])
     if form.is_valid():
@@ -424,9 +422,9 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_discussion(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
-    slot = Slot.objects.filter(session=session, referral_id=referral_pk).select_related("referral").first()
-    if slot is None or slot.referral is None:
+    session = selectors.session_get_for_user(user=user, pk=pk, write=True)
+    referral = selectors.referral_get_for_user(user=user, pk=referral_pk, write=True)
+    if not selectors.referral_on_agenda(session=session, referral=referral):
         raise Http404
     form = forms.DiscussionForm(request.POST, prefix=f"youth{referral_pk}")
     if form.is_valid():
@@ -434,7 +432,7 @@ def session_discussion(request: HttpRequest, pk: int, referral_pk: int) -> HttpR
             services.discussion_save(
                 actor=user,
                 session=session,
-                referral=slot.referral,
+                referral=referral,
                 notes=form.cleaned_data["notes"],
                 decisions=form.cleaned_data["decisions"],
             )
@@ -454,7 +452,7 @@ def session_discussion(request: HttpRequest, pk: int, referral_pk: int) -> HttpR
 @require_POST
 def session_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk, write=True)
     context = _meeting_context(user, session)
     form = forms.ActionItemForm(
         request.POST, owner_choices=context["member_choices"], referral_choices=context["referral_choices"]
@@ -491,7 +489,7 @@ def session_action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_held(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk, write=True)
     try:
         services.session_mark_held(actor=user, session=session)
     except ApplicationError as exc:
@@ -533,16 +531,14 @@ def _minutes_context(session: MdtSession) -> dict[str, Any]:
 @login_required
 def session_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
-    audit_record(actor=user, action="mdt.minutes_view", obj=session)
+    session = selectors.session_get_for_user(user=user, pk=pk, action="mdt.minutes_view")
     return _render(request, "mdt/session_minutes.html", _minutes_context(session))
 
 
 @login_required
 def session_minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     user = _coordinator(request)
-    session = selectors.session_get_for_coordinator(user=user, pk=pk)
-    audit_record(actor=user, action="mdt.minutes_export", obj=session)
+    session = selectors.session_get_for_user(user=user, pk=pk, action="mdt.minutes_export")
     payload = documents.minutes_docx(session=session, context=_minutes_context(session))
     return _docx(payload, f"mdt-minutes-{session.date.isoformat()}.docx")
 
@@ -572,7 +568,7 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    session = selectors.session_member_get(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk)
     if not permissions.mdt_needs_acknowledgment(user, session):
         return redirect("mdt:session-agenda", pk=session.pk)
     form = forms.AcknowledgeForm(request.POST or None)
@@ -587,10 +583,9 @@ def session_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    session = selectors.session_member_get(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk, action="mdt.agenda_view")
     if permissions.mdt_needs_acknowledgment(user, session):
         return redirect("mdt:session-acknowledge", pk=session.pk)
-    audit_record(actor=user, action="mdt.agenda_view", obj=session)
     return _render(
         request,
         "mdt/session_agenda.html",
@@ -605,7 +600,7 @@ def session_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def packet(request: HttpRequest, pk: int, youth_pk: int) -> HttpResponse:
     user = _user(request)
-    session = selectors.session_member_get(user=user, pk=pk)
+    session = selectors.session_get_for_user(user=user, pk=pk)
     if permissions.mdt_needs_acknowledgment(user, session):
         return redirect("mdt:session-acknowledge", pk=session.pk)
     values = selectors.packet_get(user=user, session=session, youth_pk=youth_pk)
@@ -624,7 +619,7 @@ def packet(request: HttpRequest, pk: int, youth_pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    item = selectors.action_item_get(user=user, pk=pk)
+    item = selectors.action_item_get_for_user(user=user, pk=pk, write=True)
     services.action_item_complete(actor=user, item=item)
     messages.success(request, "Action item marked done.")
     if item.owner_id == user.pk:

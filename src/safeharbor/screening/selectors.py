@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
+from safeharbor import permissions
 from safeharbor.agency.policy import AgencyPolicy
+from safeharbor.core.doors import get_for_user_or_404
 from safeharbor.core.timeutils import age_on, agency_zone
 from safeharbor.screening import rules
 from safeharbor.screening.codes import FAMILY_RELATIONSHIPS, FAMILY_SETTINGS
@@ -20,32 +21,43 @@ from safeharbor.screening.models import (
     Screening,
     ScreeningIndicator,
 )
-from safeharbor.youth.selectors import youth_get_for_user
+from safeharbor.youth.selectors import youth_record_get_for_user
 
 
 def screening_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Screening:
-    """A screening through the youth door: 404 unless the user may open (or, with write, edit) its youth."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    screening = (
-        Screening.objects.filter(pk=pk)
+    """The door to a screening: of the user's agency and about a youth they may open, or with `write`
+    change (permissions.screening_q); a 404 audited as denied otherwise. The opening is audited by the
+    youth's door (`youth_get_for_user`, screening.view or screening.edit)."""
+    queryset = (
+        Screening.objects.filter(permissions.screening_q(user, write=write))
         .select_related("created_by", "finalised_by", "amends", "external_result")
         .prefetch_related(
             Prefetch("answers", queryset=ScreeningIndicator.objects.order_by("id")),
             Prefetch("facts", queryset=ConfirmingFact.objects.order_by("occurred_on", "id")),
             Prefetch("amendments", queryset=Screening.objects.order_by("id")),
         )
-        .first()
     )
-    if screening is None:
-        raise Http404("No such screening.")
-    youth = youth_get_for_user(
-        user=user, pk=screening.youth_id, write=write, action="screening.edit" if write else "screening.view"
+    return youth_record_get_for_user(
+        user=user,
+        queryset=queryset,
+        pk=pk,
+        write=write,
+        action="screening.edit" if write else "screening.view",
+        object_type="screening.screening",
     )
-    screening.youth = youth
-    return screening
+
+
+def indicator_get_for_user(*, user: Any, pk: Any, write: bool = False) -> IndicatorDefinition:
+    """The door to one of the agency's indicator definitions (permissions.indicator_q): read by whoever
+    sees the catalogue, changed by its admins (`write`); 404 otherwise. Audited both ways
+    (screening.indicator_view, or screening.indicator_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=IndicatorDefinition.objects.filter(permissions.indicator_q(user, write=write)),
+        pk=pk,
+        action="screening.indicator_edit" if write else "screening.indicator_view",
+        object_type="screening.indicatordefinition",
+    )
 
 
 def catalogue_for(agency: Any) -> list[IndicatorDefinition]:

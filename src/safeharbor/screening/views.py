@@ -382,9 +382,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     _require(permissions.can_edit_indicator_catalogue, request, action="screening.catalogue_update")
-    definition = IndicatorDefinition.objects.filter(pk=pk, agency_id=user.agency_id).first()
-    if definition is None:
-        raise Http404
+    definition = selectors.indicator_get_for_user(user=user, pk=pk, write=True)
     status = 200
     if request.method == "POST":
         form = IndicatorEditForm(request.POST)

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from safeharbor import permissions
+from safeharbor.core.doors import get_for_user_or_404
 from safeharbor.core.timeutils import agency_zone
 from safeharbor.webaccess import rules
 from safeharbor.webaccess.models import AccessRequest, ResearchSession, Site
@@ -41,11 +43,32 @@ def pending_for_decision(*, user: Any) -> QuerySet[AccessRequest]:
     )
 
 
-def request_get(*, user: Any, pk: int) -> AccessRequest | None:
-    return (
-        AccessRequest.objects.filter(agency_id=user.agency_id, pk=pk)
-        .select_related("site", "requested_by", "decided_by", "agency")
-        .first()
+def request_get_for_user(*, user: Any, pk: Any, write: bool = False, action: str | None = None) -> AccessRequest:
+    """The door to a website-access request (permissions.web_request_q): the requester, the agency's
+    managers and coordinators; with `write` (deciding) its managers. 404 otherwise. Audited both
+    ways, under `action` (default webaccess.request_view, or webaccess.request_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=AccessRequest.objects.filter(permissions.web_request_q(user, write=write)).select_related(
+            "site", "requested_by", "decided_by", "agency"
+        ),
+        pk=pk,
+        action=action or ("webaccess.request_edit" if write else "webaccess.request_view"),
+        object_type="webaccess.accessrequest",
+        youth_id_of=lambda access_request: access_request.youth_id,
+    )
+
+
+def site_get_for_user(*, user: Any, pk: Any, write: bool = False) -> Site:
+    """The door to a catalogue site (permissions.site_q): the agency's active sites for staff, every
+    one for its admins, who alone change them (`write`). 404 otherwise. Audited both ways
+    (webaccess.site_view, or webaccess.site_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=Site.objects.filter(permissions.site_q(user, write=write)),
+        pk=pk,
+        action="webaccess.site_edit" if write else "webaccess.site_view",
+        object_type="webaccess.site",
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +21,6 @@ from safeharbor.core.errors import ApplicationError
 from safeharbor.core.exports import spreadsheet_safe
 from safeharbor.core.timeutils import agency_zone
 from safeharbor.webaccess import forms, rules, selectors, services
-from safeharbor.webaccess.models import Site
 from safeharbor.youth.selectors import require, youth_get_for_user
 
 PAGE_SIZE = 25
@@ -103,9 +102,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     require(permissions.can_manage_site_catalogue, user, action="webaccess.site_update")
-    site = Site.objects.filter(agency_id=user.agency_id, pk=pk).first()
-    if site is None:
-        raise Http404
+    site = selectors.site_get_for_user(user=user, pk=pk, write=True)
     initial = {name: getattr(site, name) for name in services.SITE_FIELDS}
     form = forms.SiteForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -146,22 +143,11 @@ def request_create(request: HttpRequest, youth_id: int) -> HttpResponse:
     return render(request, "webaccess/request_form.html", {"form": form, "youth": youth})
 
 
-def _request_for(request: HttpRequest, pk: int, action: str) -> Any:
-    user: Any = request.user
-    access_request = selectors.request_get(user=user, pk=pk)
-    if access_request is None or not permissions.can_view_web_request(user, access_request):
-        audit_record(actor=user, action=action, object_type="webaccess.accessrequest", object_id=pk, outcome="denied")
-        raise Http404
-    return access_request
-
-
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    access_request = _request_for(request, pk, "webaccess.request_view")
-    with transaction.atomic():
-        audit_record(actor=user, action="webaccess.request_view", obj=access_request, youth_id=access_request.youth_id)
+    access_request = selectors.request_get_for_user(user=user, pk=pk)
     can_decide = access_request.status == rules.PENDING and permissions.can_decide_web_access(user, access_request)
     return render(request, "webaccess/request_detail.html", _detail_context(access_request, can_decide, None))
 
@@ -182,7 +168,7 @@ def _detail_context(access_request: Any, can_decide: bool, form: Any) -> dict[st
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     require(permissions.can_see_web_decision_queue, user, action="webaccess.decide")
-    access_request = _request_for(request, pk, "webaccess.decide")
+    access_request = selectors.request_get_for_user(user=user, pk=pk, write=True)
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -13,6 +13,7 @@ from safeharbor import permissions
 from safeharbor.agency.models import Agency
 from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import audit_record
+from safeharbor.core.doors import get_for_user_or_404
 from safeharbor.core.timeutils import agency_today
 from safeharbor.youth.models import Alias, Assignment, Placement, Youth
 
@@ -75,6 +76,27 @@ def youth_get_for_user(*, user: Any, pk: Any, write: bool = False, action: str |
     if youth is None:
         raise Http404("No youth record here, or you do not have access to it.")
     return youth
+
+
+R = TypeVar("R", bound=models.Model)
+
+
+def youth_record_get_for_user(
+    *, user: Any, queryset: QuerySet[R], pk: Any, write: bool, action: str, object_type: str
+) -> R:
+    """A record about one youth (a screening, a service item), through the youth's door.
+
+    `queryset` is already narrowed by a `*_q(user, write=...)` filter that pins the agency and the
+    youth the user may open (or change): a record outside it is a 404 audited as denied, naming the
+    record asked for. Otherwise `youth_get_for_user` audits the opening under `action` and the record
+    gets that door's youth as `record.youth`.
+    """
+    record = get_for_user_or_404(
+        user=user, queryset=queryset, pk=pk, action=action, object_type=object_type, audit_ok=False
+    )
+    youth_id: int = record.youth_id  # type: ignore[attr-defined]
+    record.youth = youth_get_for_user(user=user, pk=youth_id, write=write, action=action)  # type: ignore[attr-defined]
+    return record
 
 
 def require(predicate: Any, user: Any, *args: Any, action: str = "access", partner_404: bool = False) -> None:

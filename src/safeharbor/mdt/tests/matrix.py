@@ -26,6 +26,12 @@ def _other_agency_referral(p: Any, status: str = "submitted") -> dict[str, Any]:
     return {"pk": h.make_referral(p.other_agency_youth, p.other_agency_worker, status=status).pk}
 
 
+def _schedulable_referral(p: Any) -> dict[str, Any]:
+    """An accepted referral with a free slot after its lead time (a session two months out)."""
+    h.make_session(p.agency, on=agency_today(p.agency) + timedelta(days=60))
+    return _referral(p, "accepted")
+
+
 def _session(p: Any) -> dict[str, Any]:
     return {"pk": h.make_session(p.agency).pk}
 
@@ -136,6 +142,30 @@ ROWS = [
         expect(403, coordinator=404),
         kwargs=lambda p: _other_agency_referral(p, "accepted"),
         label="other agency",
+    ),
+    Row(
+        "mdt:referral-schedule",
+        COORD_POST,
+        kwargs=_schedulable_referral,
+        method="post",
+        data=lambda p: {"bump_reason": ""},
+        label="earliest slot",
+    ),
+    Row(
+        "mdt:referral-schedule",
+        expect(403, coordinator=400),
+        kwargs=_schedulable_referral,
+        method="post",
+        data=lambda p: {"slot": 987654},
+        label="bad slot",
+    ),
+    Row(
+        "mdt:referral-schedule",
+        expect(403, coordinator=404),
+        kwargs=lambda p: _other_agency_referral(p, "accepted"),
+        method="post",
+        data=lambda p: {"bump_reason": ""},
+        label="other agency post",
     ),
     Row("mdt:session-add", COORD_ONLY),
     Row(

@@ -91,6 +91,29 @@ ROWS = [
         kwargs=lambda p: _indicator(p, "other_agency"),
         label="other agency's indicator",
     ),
+    Row(
+        "screening:indicator_edit",
+        expect(403, admin=302),
+        kwargs=_indicator,
+        method="post",
+        data=lambda p: {"label": "Fictional label", "help_text": "Fictional help text."},
+    ),
+    Row(
+        "screening:indicator_edit",
+        expect(403, admin=400),
+        kwargs=_indicator,
+        method="post",
+        data=lambda p: {"label": "", "help_text": ""},
+        label="bad input",
+    ),
+    Row(
+        "screening:indicator_edit",
+        expect(403, admin=404),
+        kwargs=lambda p: _indicator(p, "other_agency"),
+        method="post",
+        data=lambda p: {"label": "Fictional label", "help_text": "Fictional help text."},
+        label="other agency's indicator post",
+    ),
 ]
 
 

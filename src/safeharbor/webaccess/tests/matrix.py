@@ -15,9 +15,9 @@ from safeharbor.webaccess.models import AccessRequest, Site
 from safeharbor.webaccess.services import site_catalogue_seed
 
 
-def _site(p: Any, domain: str = "backpage.com") -> Site:
-    site_catalogue_seed(agency=p.agency)
-    return Site.objects.get(agency=p.agency, domain=domain)
+def _site(p: Any, domain: str = "backpage.com", agency: str = "agency") -> Site:
+    site_catalogue_seed(agency=getattr(p, agency))
+    return Site.objects.get(agency=getattr(p, agency), domain=domain)
 
 
 def _request(p: Any) -> AccessRequest:
@@ -59,6 +59,35 @@ ROWS = [
         label="bad input",
     ),
     Row("webaccess:site_edit", _only(200, "admin"), kwargs=lambda p: {"pk": _site(p).pk}),
+    Row(
+        "webaccess:site_edit",
+        _only(404, "admin"),
+        kwargs=lambda p: {"pk": _site(p, agency="other_agency").pk},
+        label="other agency's site",
+    ),
+    Row(
+        "webaccess:site_edit",
+        _only(302, "admin"),
+        kwargs=lambda p: {"pk": _site(p).pk},
+        method="post",
+        data=lambda p: {"domain": "backpage.com", "name": "Backpage", "access_level": "approval_required"},
+    ),
+    Row(
+        "webaccess:site_edit",
+        _only(400, "admin"),
+        kwargs=lambda p: {"pk": _site(p).pk},
+        method="post",
+        data=lambda p: {"domain": "", "name": "", "access_level": "nonsense"},
+        label="bad input",
+    ),
+    Row(
+        "webaccess:site_edit",
+        _only(404, "admin"),
+        kwargs=lambda p: {"pk": _site(p, agency="other_agency").pk},
+        method="post",
+        data=lambda p: {"domain": "backpage.com", "name": "Backpage", "access_level": "open"},
+        label="other agency's site post",
+    ),
     Row(
         "webaccess:request_create",
         _only(200, "worker", worker2=404, other_unit_worker=404, other_agency_worker=404),
