@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -13,9 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safeharbor import permissions
+from safeharbor.audit.models import AuditEvent
 from safeharbor.care import rules, selectors, services
 from safeharbor.care.models import OrganisationKind, PartnerOrganisation
+from safeharbor.care.refusals import DOOR_ACTION, refusal_record, refusals_recorded
 from safeharbor.core.api import page_of
+from safeharbor.core.timeutils import agency_today
 from safeharbor.youth.selectors import require, youth_get_for_user
 
 LONG_TERM = [(c, rules.CATEGORY_LABELS[c]) for c in rules.LONG_TERM_CATEGORIES]
@@ -86,11 +88,8 @@ class PartnerListApi(APIView):
 
 
 class PartnerDetailApi(APIView):
-    def _get(self, request: Request, pk: int) -> PartnerOrganisation:
-        organisation = selectors.partner_get(user=request.user, pk=pk)
-        if organisation is None:
-            raise Http404
-        return organisation
+    def _get(self, request: Request, pk: int, *, write: bool = False) -> PartnerOrganisation:
+        return selectors.partner_get_for_user(user=request.user, pk=pk, write=write)
 
     @extend_schema(operation_id="partners_retrieve", responses={200: PartnerOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -104,7 +103,7 @@ class PartnerDetailApi(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         require(permissions.can_manage_partner_directory, request.user, action="care.partner_update")
-        organisation = self._get(request, pk)
+        organisation = self._get(request, pk, write=True)
         serializer = PartnerInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         organisation = services.partner_update(
@@ -128,11 +127,21 @@ class ServiceItemOutputSerializer(serializers.Serializer[Any]):
     notes = serializers.CharField()
 
 
+def _date_in_range(serializer: serializers.Serializer[Any], value: Any) -> Any:
+    """A plan date within rules.DATE_RANGE_YEARS of the agency's today (context "today")."""
+    if value is not None and not rules.date_in_range(value=value, today=serializer.context["today"]):
+        raise serializers.ValidationError(rules.DATE_RANGE_MESSAGE)
+    return value
+
+
 class ServiceItemCreateSerializer(serializers.Serializer[Any]):
     category = serializers.ChoiceField(choices=LONG_TERM)
     partner_id = serializers.IntegerField(required=False, allow_null=True)
     due_on = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    def validate_due_on(self, value: Any) -> Any:
+        return _date_in_range(self, value)
 
 
 class ServiceItemPatchSerializer(serializers.Serializer[Any]):
@@ -140,6 +149,26 @@ class ServiceItemPatchSerializer(serializers.Serializer[Any]):
     effective_on = serializers.DateField(required=False, allow_null=True)
     partner_id = serializers.IntegerField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+    def validate_effective_on(self, value: Any) -> Any:
+        return _date_in_range(self, value)
+
+
+def _valid_or_refused(
+    serializer: serializers.Serializer[Any], *, actor: Any, action: str, youth: Any, item: Any = None
+) -> Any:
+    """The serializer's data, or a 400 whose refusal is audited (care/refusals.py)."""
+    if not serializer.is_valid():
+        refusal_record(
+            actor=actor,
+            action=action,
+            youth=youth,
+            item=item,
+            outcome=AuditEvent.Outcome.FAILED,
+            fields=serializer.errors,
+        )
+        raise serializers.ValidationError(serializer.errors)
+    return serializer.validated_data
 
 
 def _partner_or_error(agency_id: int, partner_id: int | None) -> PartnerOrganisation | None:
@@ -166,30 +195,25 @@ class YouthServiceListApi(APIView):
     @extend_schema(request=ServiceItemCreateSerializer, responses={201: ServiceItemOutputSerializer})
     def post(self, request: Request, youth_id: int) -> Response:
         require(permissions.has_caseload_pages, request.user, action="care.service_create")
-        youth = youth_get_for_user(user=request.user, pk=youth_id, write=True, action="care.service_create")
-        serializer = ServiceItemCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        item = services.service_item_create(
-            actor=request.user,
-            youth=youth,
-            category=data["category"],
-            partner=_partner_or_error(youth.agency_id, data.get("partner_id")),
-            due_on=data.get("due_on"),
-            notes=data.get("notes", ""),
-        )
+        youth = youth_get_for_user(user=request.user, pk=youth_id, write=True, action=DOOR_ACTION)
+        serializer = ServiceItemCreateSerializer(data=request.data, context={"today": agency_today(youth.agency)})
+        action = "care.service_create"
+        data = _valid_or_refused(serializer, actor=request.user, action=action, youth=youth)
+        with refusals_recorded(actor=request.user, action=action, youth=youth):
+            item = services.service_item_create(
+                actor=request.user,
+                youth=youth,
+                category=data["category"],
+                partner=_partner_or_error(youth.agency_id, data.get("partner_id")),
+                due_on=data.get("due_on"),
+                notes=data.get("notes", ""),
+            )
         return Response(ServiceItemOutputSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class ServiceItemDetailApi(APIView):
     def _get(self, request: Request, pk: int, *, write: bool) -> Any:
-        action = "care.service_update" if write else "care.service_view"
-        require(permissions.has_caseload_pages, request.user, action=action)
-        item = selectors.service_item_get(pk=pk)
-        if item is None:
-            raise Http404
-        item.youth = youth_get_for_user(user=request.user, pk=item.youth_id, write=write, action=action)
-        return item
+        return selectors.service_item_get_for_user(user=request.user, pk=pk, write=write)
 
     @extend_schema(responses={200: ServiceItemOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -198,18 +222,19 @@ class ServiceItemDetailApi(APIView):
     @extend_schema(request=ServiceItemPatchSerializer, responses={200: ServiceItemOutputSerializer})
     def patch(self, request: Request, pk: int) -> Response:
         item = self._get(request, pk, write=True)
-        serializer = ServiceItemPatchSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        kwargs: dict[str, Any] = {}
-        if "partner_id" in data:
-            kwargs["partner"] = _partner_or_error(item.agency_id, data["partner_id"])
-        item = services.service_item_update(
-            actor=request.user,
-            item=item,
-            status=data.get("status"),
-            effective_on=data.get("effective_on"),
-            notes=data.get("notes"),
-            **kwargs,
-        )
+        serializer = ServiceItemPatchSerializer(data=request.data, context={"today": agency_today(item.youth.agency)})
+        action = "care.service_update"
+        data = _valid_or_refused(serializer, actor=request.user, action=action, youth=item.youth, item=item)
+        with refusals_recorded(actor=request.user, action=action, youth=item.youth, item=item):
+            kwargs: dict[str, Any] = {}
+            if "partner_id" in data:
+                kwargs["partner"] = _partner_or_error(item.agency_id, data["partner_id"])
+            item = services.service_item_update(
+                actor=request.user,
+                item=item,
+                status=data.get("status"),
+                effective_on=data.get("effective_on"),
+                notes=data.get("notes"),
+                **kwargs,
+            )
         return Response(ServiceItemOutputSerializer(item).data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from safeharbor.care import rules
 from safeharbor.care.models import OrganisationKind, PartnerOrganisation
@@ -37,6 +38,14 @@ def uswds(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = f"{name}-error"
             widget.attrs["aria-invalid"] = "true"
         widget.attrs["class"] = css
+
+
+def _date_in_range(value: Any) -> Any:
+    """A plan date within rules.DATE_RANGE_YEARS of today (the agency's day: the middleware activates
+    the agency's time zone for the request)."""
+    if value is not None and not rules.date_in_range(value=value, today=timezone.localdate()):
+        raise forms.ValidationError(rules.DATE_RANGE_MESSAGE)
+    return value
 
 
 class UswdsForm(forms.Form):
@@ -103,6 +112,9 @@ class ServiceAddForm(UswdsForm):
         self.order_fields(["category", "partner", "due_on", "notes"])
         uswds(self)
 
+    def clean_due_on(self) -> Any:
+        return _date_in_range(self.cleaned_data.get("due_on"))
+
 
 class ServiceUpdateForm(UswdsForm):
     status = forms.ChoiceField(choices=STATUS_CHOICES)
@@ -121,6 +133,9 @@ class ServiceUpdateForm(UswdsForm):
         self.fields["partner"] = _partner_field(agency_id)
         self.order_fields(["status", "effective_on", "partner", "notes"])
         uswds(self)
+
+    def clean_effective_on(self) -> Any:
+        return _date_in_range(self.cleaned_data.get("effective_on"))
 
 
 class OpenNeedsFilterForm(UswdsForm):

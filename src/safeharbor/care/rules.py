@@ -87,6 +87,17 @@ def immediate_due_at(*, determined_at: datetime, due_days: int, zone: ZoneInfo |
     return determined_at.astimezone(ZoneInfo("UTC")) + timedelta(hours=24 * due_days)
 
 
+# A date a person types into a plan lies within this many years of today. Further out it is a typo, and
+# near year 9999 the arithmetic itself fails (a due date of 9999-12-31 overflows when made an instant).
+DATE_RANGE_YEARS = 100
+DATE_RANGE_MESSAGE = f"Enter a date within {DATE_RANGE_YEARS} years of today."
+
+
+def date_in_range(*, value: date, today: date, years: int = DATE_RANGE_YEARS) -> bool:
+    """Whether `value` is no more than `years` years (of 365.25 days) before or after `today`."""
+    return abs((value - today).days) <= round(years * 365.25)
+
+
 def due_at_for_date(*, due_on: date, zone: ZoneInfo) -> datetime:
     """A due date chosen by a person becomes an instant: close of business that day, agency time."""
     return datetime.combine(due_on, CLOSE_OF_BUSINESS, tzinfo=zone).astimezone(ZoneInfo("UTC"))

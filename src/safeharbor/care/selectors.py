@@ -11,7 +11,10 @@ from django.utils import timezone
 from safeharbor import permissions
 from safeharbor.care import rules
 from safeharbor.care.models import PartnerOrganisation, ServiceItem, ServiceStatusChange
+from safeharbor.care.refusals import DOOR_ACTION
+from safeharbor.core.doors import get_for_user_or_404
 from safeharbor.core.timeutils import agency_zone
+from safeharbor.youth.selectors import require, youth_record_get_for_user
 
 
 def partner_search(
@@ -31,8 +34,17 @@ def partner_search(
     return qs.order_by("name", "id")
 
 
-def partner_get(*, user: Any, pk: int) -> PartnerOrganisation | None:
-    return PartnerOrganisation.objects.filter(permissions.partner_directory_q(user), pk=pk).first()
+def partner_get_for_user(*, user: Any, pk: Any, write: bool = False) -> PartnerOrganisation:
+    """The door to a directory entry (permissions.partner_q): the user's agency's, an inactive one only
+    for those who maintain the directory, and with `write` only for them; 404 otherwise. Audited both
+    ways (care.partner_view, or care.partner_edit with `write`)."""
+    return get_for_user_or_404(
+        user=user,
+        queryset=PartnerOrganisation.objects.filter(permissions.partner_q(user, write=write)),
+        pk=pk,
+        action="care.partner_edit" if write else "care.partner_view",
+        object_type="care.partnerorganisation",
+    )
 
 
 def service_plan(*, youth: Any) -> list[ServiceItem]:
@@ -81,13 +93,26 @@ def plan_timeline(*, youth: Any, items: list[ServiceItem]) -> PlanTimeline:
     )
 
 
-def service_item_get(*, pk: Any) -> ServiceItem | None:
-    """The item alone, for the youth door that follows (no access decision here)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    return ServiceItem.objects.filter(pk=pk).select_related("partner", "owner").first()
+def service_item_get_for_user(*, user: Any, pk: Any, write: bool = False) -> ServiceItem:
+    """The one door to a service item, for the pages and the API alike.
+
+    Only for those with caseload pages (otherwise 403, audited); then the item must be of the user's
+    agency and about a youth they may open, or with `write` change (permissions.service_item_q), else a
+    404 audited as denied. The opening is audited by the youth's door (`youth_get_for_user`), under
+    care.service_view, or care.plan_edit with `write`; `item.youth` is that door's youth.
+    """
+    action = DOOR_ACTION if write else "care.service_view"
+    require(permissions.has_caseload_pages, user, action="care.service_update" if write else "care.service_view")
+    return youth_record_get_for_user(
+        user=user,
+        queryset=ServiceItem.objects.filter(permissions.service_item_q(user, write=write)).select_related(
+            "partner", "owner"
+        ),
+        pk=pk,
+        write=write,
+        action=action,
+        object_type="care.serviceitem",
+    )
 
 
 def status_history(*, item: ServiceItem) -> list[ServiceStatusChange]:

@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeharbor import permissions
+from safeharbor.audit.models import AuditEvent
 from safeharbor.audit.services import audit_record
 from safeharbor.care import forms, rules, selectors, services
+from safeharbor.care.refusals import DOOR_ACTION, refusal_record, refusals_recorded
 from safeharbor.core.errors import ApplicationError
 from safeharbor.youth.selectors import require, youth_get_for_user
 
@@ -58,9 +60,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     require(permissions.can_view_partner_directory, user, action="care.partner_view")
-    organisation = selectors.partner_get(user=user, pk=pk)
-    if organisation is None:
-        raise Http404
+    organisation = selectors.partner_get_for_user(user=user, pk=pk)
     context = {"organisation": organisation, "can_manage": permissions.can_manage_partner_directory(user)}
     return render(request, "care/partner_detail.html", context)
 
@@ -93,9 +93,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     require(permissions.can_manage_partner_directory, user, action="care.partner_update")
-    organisation = selectors.partner_get(user=user, pk=pk)
-    if organisation is None:
-        raise Http404
+    organisation = selectors.partner_get_for_user(user=user, pk=pk, write=True)
     form = forms.PartnerForm(request.POST or None, initial=_partner_initial(organisation))
     if request.method == "POST":
         if form.is_valid():
@@ -143,43 +141,38 @@ def plan(request: HttpRequest, youth_id: int) -> HttpResponse:
 def service_add(request: HttpRequest, youth_id: int) -> HttpResponse:
     user: Any = request.user
     require(permissions.has_caseload_pages, user, action="care.service_create")
-    youth = youth_get_for_user(user=user, pk=youth_id, write=True, action="care.service_create")
+    youth = youth_get_for_user(user=user, pk=youth_id, write=True, action=DOOR_ACTION)
     form = forms.ServiceAddForm(request.POST, agency_id=youth.agency_id)
     if form.is_valid():
         try:
-            services.service_item_create(
-                actor=user,
-                youth=youth,
-                category=form.cleaned_data["category"],
-                partner=form.cleaned_data["partner"],
-                due_on=form.cleaned_data["due_on"],
-                notes=form.cleaned_data["notes"],
-            )
+            with refusals_recorded(actor=user, action="care.service_create", youth=youth):
+                services.service_item_create(
+                    actor=user,
+                    youth=youth,
+                    category=form.cleaned_data["category"],
+                    partner=form.cleaned_data["partner"],
+                    due_on=form.cleaned_data["due_on"],
+                    notes=form.cleaned_data["notes"],
+                )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, "The service was added to the plan.")
             return redirect("care:plan", youth_id=youth.pk)
+    else:
+        refusal_record(
+            actor=user, action="care.service_create", youth=youth, outcome=AuditEvent.Outcome.FAILED, fields=form.errors
+        )
     return render(request, "care/plan.html", _plan_context(request, youth, add_form=form), status=400)
-
-
-def _item_and_youth(request: HttpRequest, pk: int, *, write: bool) -> tuple[Any, Any]:
-    item = selectors.service_item_get(pk=pk)
-    action = "care.service_update" if write else "care.service_view"
-    if item is None:
-        raise Http404
-    youth = youth_get_for_user(user=request.user, pk=item.youth_id, write=write, action=action)
-    item.youth = youth
-    return item, youth
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    require(permissions.has_caseload_pages, user, action="care.service_view")
     write = request.method == "POST"
-    item, youth = _item_and_youth(request, pk, write=write)
+    item = selectors.service_item_get_for_user(user=user, pk=pk, write=write)
+    youth = item.youth
     can_plan = write or permissions.can_plan_services(user, youth)
     initial = {"status": item.status, "partner": item.partner_id, "notes": item.notes}
     form = (
@@ -189,21 +182,31 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if write and form is not None:
         if form.is_valid():
             try:
-                services.service_item_update(
-                    actor=user,
-                    item=item,
-                    status=form.cleaned_data["status"],
-                    effective_on=form.cleaned_data["effective_on"],
-                    partner=form.cleaned_data["partner"],
-                    notes=form.cleaned_data["notes"],
-                )
+                with refusals_recorded(actor=user, action="care.service_update", youth=youth, item=item):
+                    services.service_item_update(
+                        actor=user,
+                        item=item,
+                        status=form.cleaned_data["status"],
+                        effective_on=form.cleaned_data["effective_on"],
+                        partner=form.cleaned_data["partner"],
+                        notes=form.cleaned_data["notes"],
+                    )
             except ApplicationError as exc:
                 _form_error(form, exc)
             else:
                 messages.success(request, "The service was updated.")
                 return redirect("care:plan", youth_id=youth.pk)
+        else:
+            refusal_record(
+                actor=user,
+                action="care.service_update",
+                youth=youth,
+                item=item,
+                outcome=AuditEvent.Outcome.FAILED,
+                fields=form.errors,
+            )
         status = 400
-    item.overdue = rules.is_overdue(status=item.status, due_at=item.due_at, now=timezone.now())
+    item.overdue = rules.is_overdue(status=item.status, due_at=item.due_at, now=timezone.now())  # type: ignore[attr-defined]
     context = {
         "item": item,
         "youth": youth,

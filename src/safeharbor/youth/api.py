@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from safeharbor import permissions
 from safeharbor.accounts.models import User
+from safeharbor.core.timeutils import agency_today
 from safeharbor.youth import selectors, services
 from safeharbor.youth.models import CsecStatus, DobVerification, Gender, IcwaStatus
 from safeharbor.youth.search import youth_search
@@ -49,6 +51,12 @@ class YouthFieldsSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="Indian Child Welfare Act status. A new record without it starts as `not_inquired`.",
     )
+
+    def validate_date_of_birth(self, value: Any) -> Any:
+        today = self.context.get("today") or timezone.localdate()
+        if value is not None and value > today:
+            raise serializers.ValidationError("The date of birth cannot be in the future.")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for name in ("legal_first_name", "legal_last_name"):
@@ -117,14 +125,43 @@ class YouthPageSerializer(serializers.Serializer[Any]):
     results = YouthListItemSerializer(many=True)
 
 
-class YouthListApi(APIView):
-    """GET: the youth the caller may open (paginated; filters as on the list page). POST: create."""
+class YouthFilterSerializer(serializers.Serializer[Any]):
+    scope = serializers.ChoiceField(choices=["mine", "unit", "all"], required=False, default="all")
+    status = serializers.ChoiceField(choices=CsecStatus.choices, required=False, allow_blank=True, default="")
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=120,
+        default="",
+        help_text="Name or alias; tolerates typos, swapped order, nicknames.",
+    )
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
 
-    class FilterSerializer(serializers.Serializer[Any]):
-        scope = serializers.ChoiceField(choices=["mine", "unit", "all"], required=False, default="all")
-        status = serializers.ChoiceField(choices=CsecStatus.choices, required=False, allow_blank=True, default="")
-        q = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
-        date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+
+def _youth_page(request: Request, view: APIView, filters: Any) -> Response:
+    """One page of the youth the caller may open, filtered and searched as on the list page."""
+    _deny_unless(permissions.has_caseload_pages, request, "youth.list")
+    user: Any = request.user
+    if not isinstance(filters, dict):
+        raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+    serializer = YouthFilterSerializer(data=filters)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    scope = data["scope"] if data["scope"] != "unit" or permissions.has_unit_filter(user) else "all"
+    base = selectors.youth_list_filtered(user=user, scope=scope, status=data["status"])
+    rows: Any = base
+    if data["q"].strip() or data["date_of_birth"]:
+        hits = youth_search(user=user, query=data["q"], date_of_birth=data["date_of_birth"], limit=200, base=base)
+        rows = [hit.youth for hit in hits]
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(rows, request, view=view) or []
+    selectors.youth_list_audit(user=user, count=len(page), page=paginator.page.number if paginator.page else 1)
+    return paginator.get_paginated_response(YouthListItemSerializer(page, many=True).data)
+
+
+class YouthListApi(APIView):
+    """GET: the youth the caller may open (paginated; filters as on the list page). POST: create.
+    A search by name or date of birth belongs in POST /api/v1/youth/search/ (not in the URL)."""
 
     class InputSerializer(YouthFieldsSerializer):
         worker_id = serializers.IntegerField(required=False, allow_null=True)
@@ -134,28 +171,20 @@ class YouthListApi(APIView):
         parameters=[
             OpenApiParameter("scope", str, enum=["mine", "unit", "all"]),
             OpenApiParameter("status", str, enum=[c for c, _ in CsecStatus.choices]),
-            OpenApiParameter("q", str, description="Name or alias; tolerates typos, swapped order, nicknames."),
-            OpenApiParameter("date_of_birth", str, description="YYYY-MM-DD"),
+            OpenApiParameter(
+                "q",
+                str,
+                deprecated=True,
+                description="Name or alias. Deprecated: a name in a URL reaches logs and proxies; "
+                "send it to POST /api/v1/youth/search/.",
+            ),
+            OpenApiParameter("date_of_birth", str, deprecated=True, description="YYYY-MM-DD. Deprecated, as `q`."),
             OpenApiParameter("page", int),
         ],
         responses={200: YouthPageSerializer, 400: OpenApiResponse(description="Bad filter"), 403: None},
     )
     def get(self, request: Request) -> Response:
-        _deny_unless(permissions.has_caseload_pages, request, "youth.list")
-        user: Any = request.user
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
-        scope = data["scope"] if data["scope"] != "unit" or permissions.has_unit_filter(user) else "all"
-        base = selectors.youth_list_filtered(user=user, scope=scope, status=data["status"])
-        rows: Any = base
-        if data["q"].strip() or data["date_of_birth"]:
-            hits = youth_search(user=user, query=data["q"], date_of_birth=data["date_of_birth"], limit=200, base=base)
-            rows = [hit.youth for hit in hits]
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
-        selectors.youth_list_audit(user=user, count=len(page), page=paginator.page.number if paginator.page else 1)
-        return paginator.get_paginated_response(YouthListItemSerializer(page, many=True).data)
+        return _youth_page(request, self, request.query_params)
 
     @extend_schema(
         operation_id="youth_create",
@@ -165,7 +194,7 @@ class YouthListApi(APIView):
     def post(self, request: Request) -> Response:
         _deny_unless(permissions.can_create_youth, request, "youth.create")
         user: Any = request.user
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data, context={"today": agency_today(user.agency)})
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         worker_id = fields.pop("worker_id", None)
@@ -212,7 +241,9 @@ class YouthDetailApi(APIView):
         _deny_unless(permissions.has_youth_edit_pages, request, "youth.edit")
         user: Any = request.user
         youth = selectors.youth_get_for_user(user=user, pk=pk, write=True)
-        serializer = self.InputSerializer(data=request.data, partial=False)
+        serializer = self.InputSerializer(
+            data=request.data, partial=False, context={"today": agency_today(youth.agency)}
+        )
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         version = fields.pop("version")
@@ -223,3 +254,18 @@ class YouthDetailApi(APIView):
         except ValidationError as exc:
             raise _validation_error(exc) from exc
         return Response(YouthDetailSerializer(selectors.youth_reload(pk=youth.pk)).data)
+
+
+class YouthSearchApi(APIView):
+    """POST: the same list as GET /api/v1/youth/, searched by name or date of birth sent in the body, so
+    they never appear in a URL. Nothing is written but the audit row. The page number stays in the
+    URL (`?page=2`): the `next` and `previous` links are to be posted the same body."""
+
+    @extend_schema(
+        operation_id="youth_search",
+        request=YouthFilterSerializer,
+        parameters=[OpenApiParameter("page", int)],
+        responses={200: YouthPageSerializer, 400: OpenApiResponse(description="Bad filter"), 403: None},
+    )
+    def post(self, request: Request) -> Response:
+        return _youth_page(request, self, request.data)

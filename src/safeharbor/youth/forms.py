@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 
 from safeharbor.accounts.models import User
 from safeharbor.accounts.roles import Role
+from safeharbor.core.timeutils import agency_today
 from safeharbor.youth.models import AliasKind, CsecStatus, Facility, PlacementType, Youth
 from safeharbor.youth.services import YOUTH_EDITABLE_FIELDS
 
@@ -51,8 +53,13 @@ class UswdsForm(forms.Form):
         uswds(self)
 
 
+DOB_IN_FUTURE_MESSAGE = "The date of birth cannot be in the future."
+
+
 class YouthForm(forms.ModelForm):
     """The youth's own facts. Editing carries the version the user loaded (no last-write-wins)."""
+
+    agency: Any = None  # whose calendar says what "today" is (the record's, or the creating user's)
 
     class Meta:
         model = Youth
@@ -81,10 +88,17 @@ class YouthForm(forms.ModelForm):
                 self.add_error("date_of_birth", "Enter the date of birth you verified.")
             if not data.get("dob_verification"):
                 self.add_error("dob_verification", "Say how the date of birth was verified.")
+        dob = data.get("date_of_birth")
+        if dob and dob > self._today():
+            self.add_error("date_of_birth", DOB_IN_FUTURE_MESSAGE)
         for name in ("legal_first_name", "legal_last_name", "legal_middle_name", "preferred_name", "state_client_id"):
             if isinstance(data.get(name), str):
                 data[name] = " ".join(data[name].split())
         return data
+
+    def _today(self) -> date:
+        agency = self.agency or (self.instance.agency if self.instance.pk else None)
+        return agency_today(agency)
 
     def _post_clean(self) -> None:
         # The services validate the whole record (with its agency); skip the partial model check
@@ -105,6 +119,7 @@ class YouthCreateForm(YouthForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.agency = user.agency
         if user.has_role(Role.SUPERVISOR):
             self._worker_field().queryset = assignable_workers(user)
             if not user.has_role(Role.WORKER):

@@ -4,13 +4,14 @@ service in `services.py`. A role without the page gets 403; a record the user ma
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,12 +57,25 @@ def _is_htmx(request: HttpRequest) -> bool:
 # --- List and search --------------------------------------------------------------------------
 
 
+# A search by name or date of birth comes only in a POST body (with the CSRF token), never in the URL:
+# URLs end up in access logs, browser history and proxies. In a GET these are ignored.
+SEARCH_FIELDS = ("q", "date_of_birth")
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def youth_list(request: HttpRequest) -> HttpResponse:
+    """The youth list. Scope, status and page may come in the URL (GET); a search comes as a POST."""
     user: Any = request.user
     _require(permissions.has_caseload_pages, request, action="youth.list")
-    form = forms.YouthFilterForm(request.GET or None, user=user)
+    data: QueryDict
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET.copy()
+        for name in SEARCH_FIELDS:
+            data.pop(name, None)
+    form = forms.YouthFilterForm(data or None, user=user)
     default_scope = "mine" if user.has_role("worker") else ("unit" if user.has_role("supervisor") else "all")
     scope, status, query, dob = default_scope, "", "", None
     if form.is_bound and form.is_valid():
@@ -78,19 +92,20 @@ def youth_list(request: HttpRequest) -> HttpResponse:
         rows: Any = [hit.youth for hit in hits]
     else:
         rows = base
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(data.get("page"))
     today = agency_today(user.agency)
     for youth in page.object_list:
         youth.age_now = youth.age(today)
     selectors.youth_list_audit(user=user, count=len(page.object_list), page=page.number)
-    params = request.GET.copy()
-    params.pop("page", None)
+    filters = {"scope": scope, "status": status}
     context = {
         "form": form,
         "page": page,
         "searching": searching,
         "scope": scope,
-        "querystring": params.urlencode(),
+        # Pages of a plain list are links; pages of a search are posted again with the search.
+        "querystring": urlencode({k: v for k, v in filters.items() if v}),
+        "search_fields": {**filters, "q": query, "date_of_birth": dob.isoformat() if dob else ""},
         "can_create": permissions.can_create_youth(user),
         "can_break_glass": permissions.can_break_glass(user),
     }
@@ -144,13 +159,14 @@ def youth_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def youth_duplicates(request: HttpRequest) -> HttpResponse:
-    """The duplicate check on the create page (htmx): likely matches the user may open, with links;
-    for those they may not, only that one exists and whom to ask. Audited without the query."""
+    """The duplicate check on the create page (htmx POST: the names and date of birth stay out of the
+    URL): likely matches the user may open, with links; for those they may not, only that one exists
+    and whom to ask. Audited without the query."""
     user: Any = request.user
     _require(permissions.can_create_youth, request, action="youth.duplicate_check")
-    form = forms.DuplicateCheckForm(request.GET)
+    form = forms.DuplicateCheckForm(request.POST)
     context: dict[str, Any] = {"checked": False}
     if form.is_valid():
         first = form.cleaned_data["legal_first_name"].strip()

@@ -78,7 +78,19 @@ ROWS: list[Row] = [
         },
         label="valid; a supervisor must name the worker",
     ),
-    Row("youth:duplicates", expect(200, **CREATE_NO_PAGE)),
+    Row(
+        "youth:list",
+        expect(200, **NO_PAGE),
+        method="post",
+        data=lambda p: {"q": "Wren Calloway", "scope": "all"},
+        label="search",
+    ),
+    Row(
+        "youth:duplicates",
+        expect(200, **CREATE_NO_PAGE),
+        method="post",
+        data=lambda p: {"legal_first_name": "Wren", "legal_last_name": "Calloway"},
+    ),
     Row("youth:break_glass", expect(200, **WORKERS_ONLY)),
     Row(
         "youth:break_glass",
@@ -90,6 +102,13 @@ ROWS: list[Row] = [
     Row(
         "api:youth-list",
         expect(200, anonymous=API_ANON, **NO_PAGE),
+    ),
+    Row(
+        "api:youth-search",
+        expect(200, anonymous=API_ANON, **NO_PAGE),
+        method="post",
+        data=lambda p: {"q": "Wren Calloway"},
+        content_type="application/json",
     ),
     Row(
         "api:youth-list",

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from safeharbor.audit.models import AuditEvent
 from safeharbor.core.testing import factories as f
@@ -84,7 +85,7 @@ def test_list_filters_caseload_unit_and_status(personas, login):
 def test_list_search_as_you_type_returns_a_partial(personas, login):
     youth = _youth_for(personas.worker, personas.agency, legal_first_name="Katherine", legal_last_name="Oyelaran")
     client = login(personas.worker)
-    response = client.get(reverse("youth:list"), {"q": "Oyelaran Katie", "scope": "all"}, HTTP_HX_REQUEST="true")
+    response = client.post(reverse("youth:list"), {"q": "Oyelaran Katie", "scope": "all"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body and youth.display_name in body
@@ -124,7 +125,7 @@ def test_create_page_bad_input_shows_the_error_summary(personas, login):
 def test_duplicate_check_lists_visible_matches_with_a_link(personas, login):
     youth = _youth_for(personas.worker, personas.agency, legal_first_name="Alexandra", legal_last_name="Marchetti")
     client = login(personas.worker)
-    response = client.get(reverse("youth:duplicates"), {"legal_first_name": "Alex", "legal_last_name": "Marchetti"})
+    response = client.post(reverse("youth:duplicates"), {"legal_first_name": "Alex", "legal_last_name": "Marchetti"})
     body = response.content.decode()
     assert reverse("youth:detail", kwargs={"pk": youth.pk}) in body
     assert "data-duplicate-warning" in body and "data-duplicate-hidden" not in body
@@ -141,7 +142,7 @@ def test_duplicate_check_hides_other_caseloads_and_names_whom_to_ask(personas, l
         date_of_birth=dt.date(2010, 12, 12),
     )
     client = login(personas.worker)
-    response = client.get(
+    response = client.post(
         reverse("youth:duplicates"),
         {"legal_first_name": "Lupe", "legal_last_name": "Carillo", "date_of_birth": "2010-12-12"},
     )
@@ -158,7 +159,7 @@ def test_duplicate_check_without_a_supervisor_names_the_coordinator(personas, lo
     unitless = f.UserFactory(agency=personas.agency, roles=["worker"])
     _youth_for(unitless, personas.agency, legal_first_name="Imani", legal_last_name="Jefferson")
     client = login(personas.worker)
-    body = client.get(
+    body = client.post(
         reverse("youth:duplicates"), {"legal_first_name": "Imani", "legal_last_name": "Jeffersen"}
     ).content.decode()
     coordinator = personas.coordinator
@@ -270,3 +271,77 @@ def test_service_refusal_on_create_is_a_field_error_not_a_500(personas, login):
         },
     )
     assert response.status_code == 400 and "already has this state client ID" in response.content.decode()
+
+
+def test_search_and_duplicate_check_refuse_get(personas, login):
+    """Names and dates of birth travel only in POST bodies (issue 14 item 6): the duplicate check has no
+    GET, and the list page sends its search form by POST with the CSRF token."""
+    client = login(personas.worker)
+    assert client.get(reverse("youth:duplicates"), {"legal_first_name": "Alex"}).status_code == 405
+    page = client.get(reverse("youth:list")).content.decode()
+    assert 'method="post"' in page and f'hx-post="{reverse("youth:list")}"' in page
+    assert "csrfmiddlewaretoken" in page
+    create = client.get(reverse("youth:create")).content.decode()
+    assert f'hx-post="{reverse("youth:duplicates")}"' in create and "hx-get" not in create
+
+
+def test_search_is_csrf_protected(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.worker, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.post(reverse("youth:list"), {"q": "Ada"}).status_code == 403
+    page = client.get(reverse("youth:list"))
+    token = page.context["csrf_token"]
+    assert client.post(reverse("youth:list"), {"q": "Ada"}, HTTP_X_CSRFTOKEN=str(token)).status_code == 200
+
+
+def test_api_search_by_post_keeps_names_out_of_the_url(personas, login):
+    youth = _youth_for(personas.worker, personas.agency, legal_first_name="Elizabeth", legal_last_name="Abernathy")
+    client = login(personas.worker)
+    response = client.post(reverse("api:youth-search"), {"q": "Liz Abernathy"}, content_type="application/json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 1 and data["results"][0]["id"] == youth.pk
+    assert client.post(reverse("api:youth-search"), [1, 2], content_type="application/json").status_code == 400
+    bad = client.post(reverse("api:youth-search"), {"date_of_birth": "soon"}, content_type="application/json")
+    assert bad.status_code == 400 and "date_of_birth" in bad.json()
+
+
+def test_date_of_birth_in_the_future_is_refused_on_the_pages(personas, login):
+    client = login(personas.worker)
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    fields = {"legal_first_name": "Wren", "legal_last_name": "Calloway", "gender": "female"}
+    response = client.post(
+        reverse("youth:create"), {**fields, "icwa_status": "not_inquired", "date_of_birth": tomorrow}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["date_of_birth"] == ["The date of birth cannot be in the future."]
+    assert not Youth.objects.filter(legal_last_name="Calloway").exists()
+    url = reverse("youth:edit", kwargs={"pk": personas.youth.pk})
+    response = client.post(
+        url, {**fields, "icwa_status": "not_inquired", "date_of_birth": tomorrow, "version": personas.youth.version}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["date_of_birth"] == ["The date of birth cannot be in the future."]
+    personas.youth.refresh_from_db()
+    assert personas.youth.date_of_birth != dt.date.fromisoformat(tomorrow)
+
+
+def test_date_of_birth_in_the_future_is_refused_by_the_api(personas, login):
+    client = login(personas.worker)
+    later = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    response = client.post(
+        reverse("api:youth-list"),
+        {"legal_first_name": "Wren", "legal_last_name": "Calloway", "date_of_birth": later},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"date_of_birth": ["The date of birth cannot be in the future."]}
+    url = reverse("api:youth-detail", kwargs={"pk": personas.youth.pk})
+    response = client.patch(url, {"date_of_birth": later, "version": 1}, content_type="application/json")
+    assert response.status_code == 400 and "date_of_birth" in response.json()
+    assert not Youth.objects.filter(legal_last_name="Calloway").exists()
+    today = timezone.localdate().isoformat()
+    response = client.patch(url, {"date_of_birth": today, "version": 1}, content_type="application/json")
+    assert response.status_code == 200, response.content
