@@ -63,3 +63,9 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
+
+# Issue 21: remove each permission boundary condition in a copy of src/ and run the boundary tests and
+# the matrix (scripts/mutation_check.py; the working tree is never touched). Every mutant must be caught.
+.PHONY: mutation
+mutation: install
+	$(BIN)/python scripts/mutation_check.py

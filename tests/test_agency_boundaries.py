@@ -630,3 +630,20 @@ def test_lists_show_each_agency_its_own_rows(personas, one, two, client):
     duties = _json(client.get(reverse("api:duties")))
     rows = duties.get("results", duties) if isinstance(duties, dict) else duties
     assert {row["id"] for row in rows} >= set(two.records.duty_ids)
+
+
+# --- Further agency filters of the doors, asked directly -------------------------------------------
+
+
+def test_duty_ledger_and_board_filters_stop_at_the_agency(personas, one, two):
+    """duty_ledger_q's agency filter (the ledger API and the compliance report also start from the
+    agency's duties: this asks the filter itself), and duty_board_q's."""
+    from safeharbor.deadlines.models import Deadline
+
+    theirs = set(two.records.duty_ids)
+    for user in (personas.auditor, personas.supervisor, personas.manager):
+        user = _fresh(user)
+        assert not theirs & set(Deadline.objects.filter(permissions.duty_ledger_q(user)).values_list("pk", flat=True))
+        assert not theirs & set(Deadline.objects.filter(permissions.duty_board_q(user)).values_list("pk", flat=True))
+    auditor = _fresh(two.auditor)
+    assert theirs <= set(Deadline.objects.filter(permissions.duty_ledger_q(auditor)).values_list("pk", flat=True))
