@@ -12,6 +12,7 @@ import logging
 import re
 import runpy
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -114,6 +115,11 @@ def test_a_real_runserver_request_line_loses_its_query_string():
             url = f"http://127.0.0.1:{port}/youth/?q={NAME}+{FAMILY}&date_of_birth={DOB}"
             with urllib.request.urlopen(url, timeout=10) as response:
                 assert response.read() == b"ok"
+            # The server thread logs the request after the response went out: wait for its line.
+            for _ in range(100):
+                if lines:
+                    break
+                time.sleep(0.05)
     finally:
         server.shutdown()
         server.server_close()
