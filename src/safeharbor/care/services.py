@@ -57,19 +57,9 @@ _UNSET: Any = object()
 
 
 def _current_worker(youth: Any) -> Any | None:
-    from safeharbor.youth.models import Assignment
+    from safeharbor.youth.selectors import youth_current_worker
 
-    today = agency_today(youth.agency)
-    assignment = (
-        Assignment.objects.filter(youth_id=youth.pk, start__lte=today)
-        .exclude(end__lt=today)
-        .select_related("worker")
-        .order_by("-start", "-id")
-        .first()
-    )
-    if assignment is None or not assignment.worker.is_active:
-        return None
-    return assignment.worker
+    return youth_current_worker(youth=youth)
 
 
 def _deadline_title(item: ServiceItem) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +19,6 @@ from safeharbor.accounts.models import User
 from safeharbor.accounts.roles import Role
 from safeharbor.audit.services import audit_record
 from safeharbor.core.errors import ApplicationError
-from safeharbor.core.timeutils import agency_today
 from safeharbor.deadlines.models import Deadline, DutyStatus
 from safeharbor.deadlines.services import (
     check_done_at,
@@ -40,7 +38,7 @@ from safeharbor.missing.models import (
     ReportKind,
     ReturnDebrief,
 )
-from safeharbor.youth.models import Assignment, Youth
+from safeharbor.youth.models import Youth
 
 KIND_LAW_ENFORCEMENT = "missing.report_law_enforcement"
 KIND_NCMEC = "missing.report_ncmec"
@@ -80,15 +78,9 @@ def _episode_link(episode: MissingEpisode) -> str:
 
 
 def _current_worker(youth: Youth) -> User | None:
-    today = agency_today(youth.agency)
-    assignment = (
-        Assignment.objects.filter(youth=youth, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .select_related("worker")
-        .order_by("-start", "-id")
-        .first()
-    )
-    return assignment.worker if assignment is not None and assignment.worker.is_active else None
+    from safeharbor.youth.selectors import youth_current_worker
+
+    return youth_current_worker(youth=youth)
 
 
 def _not_future(value: datetime | None, field: str) -> None:

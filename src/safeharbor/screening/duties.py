@@ -7,15 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
-
 from safeharbor.accounts.models import User
-from safeharbor.core.timeutils import agency_today, agency_zone
+from safeharbor.core.timeutils import agency_zone
 from safeharbor.deadlines.models import Deadline, DutyStatus
 from safeharbor.deadlines.services import deadline_cancel, deadline_meet, deadline_open
 from safeharbor.screening.codes import status_rank
 from safeharbor.screening.rules import add_months
-from safeharbor.youth.models import Assignment, Youth
+from safeharbor.youth.models import Youth
 
 KIND_PERIODIC = "screening.periodic_rescreening"
 KIND_VICTIM_REPORT = "screening.victim_report_law_enforcement"
@@ -24,18 +22,9 @@ SCREENING_KINDS: tuple[str, ...] = ("missing.return_screening", KIND_PERIODIC)
 
 
 def current_worker(youth: Youth) -> User | None:
-    """The youth's active assigned worker today (the latest assignment), or None."""
-    today = agency_today(youth.agency)
-    assignment = (
-        Assignment.objects.filter(youth_id=youth.pk, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .select_related("worker")
-        .order_by("-start", "-id")
-        .first()
-    )
-    if assignment is None or not assignment.worker.is_active:
-        return None
-    return assignment.worker
+    from safeharbor.youth.selectors import youth_current_worker
+
+    return youth_current_worker(youth=youth)
 
 
 def periodic_due_at(*, finalised_at: datetime, months: int, zone: Any) -> datetime:

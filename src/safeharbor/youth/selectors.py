@@ -212,3 +212,19 @@ def youth_reload(*, pk: int) -> Youth:
         )
         .get()
     )
+
+
+def youth_current_worker(*, youth: Any) -> Any | None:
+    """The youth's active assigned worker today on the agency's calendar (the latest assignment that
+    has started and not ended), or None. One query. Owners of new duties and services come from here."""
+    today = agency_today(youth.agency)
+    assignment = (
+        Assignment.objects.filter(youth_id=youth.pk, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .select_related("worker")
+        .order_by("-start", "-id")
+        .first()
+    )
+    if assignment is None or not assignment.worker.is_active:
+        return None
+    return assignment.worker
