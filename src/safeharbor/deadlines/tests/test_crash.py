@@ -314,8 +314,11 @@ def test_worker_killed_mid_sweep_then_restarted_sends_each_reminder_once(
         )
     finally:
         _stop(second, signal.SIGTERM)
-    # The dead worker's lease had to run out first; the restarted worker swept right then, not a minute later.
-    assert took < LEASE_SECONDS + 30, f"the restarted worker took {took:.1f} s"
+    # Issue 14: every due reminder within two sweep periods of the restart (the periodic sweep runs each
+    # minute). The start-up sweep usually does it in seconds, once the dead worker's lease runs out; the
+    # bound is the issue's, so a slow start on a loaded CI machine (Django import, xdist neighbours) is
+    # not a failure while a sweep that waits for the lock of a dead process still is.
+    assert took < 2 * 60, f"the restarted worker took {took:.1f} s"
     _assert_each_reminder_sent_once(db_file, tmp_path / "outbox")
     assert not huey.storage.has_data_for_key(lock_key)
     text = log.read_text()
