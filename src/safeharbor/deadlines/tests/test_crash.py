@@ -31,7 +31,8 @@ import pytest
 SAFEHARBOR = str(Path(sys.executable).with_name("safeharbor"))
 ROOT = Path(__file__).resolve().parents[4]
 DUTIES = 8
-LEASE_SECONDS = 4  # SWEEP_LEASE_SECONDS in the drills: short, so the dead holder's lease runs out soon
+LEASE_SECONDS = 15  # SWEEP_LEASE_SECONDS in the drills: short, so the dead holder's lease runs out soon, but
+# longer than a worker start on a loaded machine, so the restart finds it still live (and schedules)
 RESTART_BOUND_SECONDS = 150  # two periodic sweep periods and a half
 LEGACY_LOCK = "deadlines-sweep"
 
